@@ -1,0 +1,21 @@
+import { App } from "cdktf";
+import { CoreInfraStack } from "../stacks/core-infra-stack";
+import { Settings } from "./settings";
+
+/** Stack names, as `cdktf deploy <stack>` and `cdktf.out/stacks/<stack>` know them. */
+export const STACK_NAMES = { coreInfra: "core-infra" } as const;
+
+export interface CreateAppOptions {
+  /** Output folder. @default CDKTF_OUTDIR, else "cdktf.out" */
+  readonly outdir?: string;
+}
+
+/**
+ * Builds the app with every stack from validated settings. Stack traces stay out of the metadata: they hold
+ * absolute paths of the machine, and the output must be byte-identical everywhere.
+ */
+export function createApp(settings: Settings, options: CreateAppOptions = {}): App {
+  const app = new App({ outdir: options.outdir, stackTraces: false });
+  new CoreInfraStack(app, STACK_NAMES.coreInfra, { settings });
+  return app;
+}

@@ -1,0 +1,311 @@
+/**
+ * Synth-time settings: the one place that reads and validates them.
+ *
+ * Every setting has a cdktf context key (set in `cdktf.json` under "context") and an environment variable
+ * (which wins over the context, so a single run can be changed without editing files). Constructs never read
+ * the environment: they get the validated `Settings` object, or the part of it they need, as props.
+ *
+ * `loadSettings` collects every invalid value and throws one `SettingsError` that names each setting, the
+ * value given and what is allowed. `main.ts` calls it before the cdktf `App` exists, so a bad value writes
+ * nothing to `cdktf.out`.
+ */
+
+/** Where raw values come from. Tests pass plain objects; `main.ts` passes the real context and environment. */
+export interface SettingsSource {
+  readonly context?: Record<string, unknown>;
+  readonly env?: Record<string, string | undefined>;
+}
+
+/** Thrown by `loadSettings`; `message` holds one line per invalid setting. */
+export class SettingsError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "SettingsError";
+  }
+}
+
+/** The parser's verdict on one raw value: the parsed value, or `INVALID`. */
+const INVALID = Symbol("invalid");
+type Parsed<T> = T | typeof INVALID;
+
+export interface SettingDefinition<T> {
+  /** Key in the cdktf context (`cdktf.json` "context"). */
+  readonly key: string;
+  /** Environment variable; wins over the context. */
+  readonly env: string;
+  /** One line for the README's settings table. */
+  readonly doc: string;
+  /** What is allowed, as the error message and the README say it. */
+  readonly allowed: string;
+  /** Default when neither source sets it. `undefined` means the setting is optional and off. */
+  readonly default: T;
+  readonly parse: (raw: unknown) => Parsed<T>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsers. Context values may be JSON typed (numbers, booleans, objects); environment values are always strings.
+
+const asString = (raw: unknown): string | undefined =>
+  typeof raw === "string" ? raw.trim() : typeof raw === "number" || typeof raw === "boolean" ? String(raw) : undefined;
+
+export function integer(min: number, max: number) {
+  return (raw: unknown): Parsed<number> => {
+    const s = asString(raw);
+    if (s === undefined || !/^-?\d+$/.test(s)) return INVALID;
+    const n = Number(s);
+    return n >= min && n <= max ? n : INVALID;
+  };
+}
+
+/** A finite number in (min, max] when `exclusiveMin`, else [min, max]. */
+export function decimal(min: number, max: number, exclusiveMin = false) {
+  return (raw: unknown): Parsed<number> => {
+    const s = asString(raw);
+    if (s === undefined || !/^-?(\d+(\.\d*)?|\.\d+)$/.test(s)) return INVALID;
+    const n = Number(s);
+    const aboveMin = exclusiveMin ? n > min : n >= min;
+    return Number.isFinite(n) && aboveMin && n <= max ? n : INVALID;
+  };
+}
+
+export function boolean() {
+  return (raw: unknown): Parsed<boolean> => {
+    const s = asString(raw)?.toLowerCase();
+    if (s === "true" || s === "1") return true;
+    if (s === "false" || s === "0") return false;
+    return INVALID;
+  };
+}
+
+export function pattern(re: RegExp, maxLength = Infinity) {
+  return (raw: unknown): Parsed<string> => {
+    const s = asString(raw);
+    return s !== undefined && s.length <= maxLength && re.test(s) ? s : INVALID;
+  };
+}
+
+export function optional<T>(parse: (raw: unknown) => Parsed<T>) {
+  return (raw: unknown): Parsed<T | undefined> => (asString(raw) === "" ? undefined : parse(raw));
+}
+
+export function oneOf<T extends string>(...values: T[]) {
+  return (raw: unknown): Parsed<T> => {
+    const s = asString(raw);
+    return values.includes(s as T) ? (s as T) : INVALID;
+  };
+}
+
+/** An IPv4 network in CIDR notation whose prefix is within [minPrefix, maxPrefix] and whose host bits are 0. */
+export function ipv4Cidr(minPrefix: number, maxPrefix: number) {
+  return (raw: unknown): Parsed<string> => {
+    const s = asString(raw);
+    const m = s?.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/);
+    if (!m) return INVALID;
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((o) => o > 255) || prefix < minPrefix || prefix > maxPrefix) return INVALID;
+    const address = ipv4ToInt(octets);
+    const hostMask = prefix === 0 ? 0xffffffff : (2 ** (32 - prefix) - 1) >>> 0;
+    return (address & hostMask) === 0 ? s! : INVALID;
+  };
+}
+
+/** AWS tags as a JSON object of strings (context: an object; environment: its JSON text). */
+export function tagMap() {
+  return (raw: unknown): Parsed<Record<string, string>> => {
+    let value = raw;
+    if (typeof raw === "string") {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return INVALID;
+      }
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return INVALID;
+    const entries = Object.entries(value as Record<string, unknown>);
+    const valid = entries.every(
+      ([k, v]) =>
+        typeof v === "string" &&
+        k.length >= 1 &&
+        k.length <= 128 &&
+        v.length <= 256 &&
+        !k.toLowerCase().startsWith("aws:") &&
+        /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(k) &&
+        /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(v),
+    );
+    return valid ? Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1))) as Record<string, string> : INVALID;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared shapes for names, so every stack validates a name the same way.
+
+/** Lower-case letters, digits and hyphens, starting with a letter: valid for ECS, IAM, S3, DNS labels and SQS. */
+export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const S3_BUCKET = /^(?!xn--)(?!.*-s3alias$)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function def<T>(d: SettingDefinition<T>): SettingDefinition<T> {
+  return d;
+}
+
+/**
+ * Every setting. The README's settings table lists exactly these (a test checks it), so add new settings here
+ * with their doc line and nowhere else.
+ */
+export const SETTING_DEFINITIONS = {
+  region: def({
+    key: "region",
+    env: "QS_REGION",
+    doc: "AWS region of every stack (provider `region`).",
+    allowed: "an AWS region code such as us-west-2",
+    default: "us-west-2",
+    parse: pattern(AWS_REGION),
+  }),
+  coreInfraName: def({
+    key: "coreInfraName",
+    env: "QS_CORE_INFRA_NAME",
+    doc: "Name of the shared infrastructure: VPC, ECS cluster, subnet name prefix, `Blueprint` tag of core-infra. Other stacks find core-infra by it.",
+    allowed: "2-20 characters: lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen",
+    default: "core-infra",
+    parse: pattern(RESOURCE_NAME, 20),
+  }),
+  azCount: def({
+    key: "azCount",
+    env: "QS_AZ_COUNT",
+    doc: "How many availability zones (from the `aws_availability_zones` data source) get a public and a private subnet.",
+    allowed: "an integer from 1 to 3",
+    default: 3,
+    parse: integer(1, 3),
+  }),
+  vpcCidr: def({
+    key: "vpcCidr",
+    env: "QS_VPC_CIDR",
+    doc: "CIDR of the core VPC. Public subnet k is its /24 number k, private subnet k its /24 number k+10.",
+    allowed: "an IPv4 network with prefix /16 to /20 and no host bits set, such as 10.0.0.0/16",
+    default: "10.0.0.0/16",
+    parse: ipv4Cidr(16, 20),
+  }),
+  githubRepoTag: def({
+    key: "githubRepoTag",
+    env: "QS_GITHUB_REPO_TAG",
+    doc: "Value of the `GithubRepo` default tag on every resource.",
+    allowed: "1-256 characters valid in an AWS tag value",
+    default: "github.com/aws-ia/ecs-blueprints",
+    parse: pattern(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u),
+  }),
+  extraTags: def<Record<string, string>>({
+    key: "extraTags",
+    env: "QS_TAGS",
+    doc: "Additional default tags for every resource, as a JSON object (e.g. `{\"CostCenter\":\"42\"}`).",
+    allowed: 'a JSON object of string values, keys 1-128 and values 0-256 tag characters, no "aws:" prefix',
+    default: {},
+    parse: tagMap(),
+  }),
+  stateBucket: def<string | undefined>({
+    key: "stateBucket",
+    env: "QS_STATE_BUCKET",
+    doc: "S3 bucket for Terraform state. Unset: local state files `terraform.<stack>.tfstate` in the project folder. Set: S3 backend with encryption and a native lock file (`use_lockfile`).",
+    allowed: "empty, or a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)",
+    default: undefined,
+    parse: optional(pattern(S3_BUCKET)),
+  }),
+  stateKeyPrefix: def({
+    key: "stateKeyPrefix",
+    env: "QS_STATE_KEY_PREFIX",
+    doc: "With `stateBucket`: state object key is `<prefix>/<stack>.tfstate`.",
+    allowed: "1-200 characters: letters, digits, and - _ . / (no leading or trailing /)",
+    default: "queue-scaling",
+    parse: pattern(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 200),
+  }),
+  stateRegion: def<string | undefined>({
+    key: "stateRegion",
+    env: "QS_STATE_REGION",
+    doc: "With `stateBucket`: the bucket's region. Unset: `region`.",
+    allowed: "empty, or an AWS region code such as us-west-2",
+    default: undefined,
+    parse: optional(pattern(AWS_REGION)),
+  }),
+} as const;
+
+type Definitions = typeof SETTING_DEFINITIONS;
+export type SettingName = keyof Definitions;
+
+/** The validated settings, one typed field per definition. */
+export type Settings = {
+  readonly [K in SettingName]: Definitions[K] extends SettingDefinition<infer T> ? T : never;
+};
+
+/** Rules that involve more than one setting; each returns a problem text or undefined. */
+const CROSS_CHECKS: ReadonlyArray<(s: Settings) => string | undefined> = [];
+
+function describe(d: SettingDefinition<unknown>): string {
+  return `${d.key} (env ${d.env})`;
+}
+
+function show(raw: unknown): string {
+  return typeof raw === "string" ? JSON.stringify(raw) : JSON.stringify(raw) ?? String(raw);
+}
+
+/**
+ * Reads every setting from the environment (first) or the cdktf context, applies defaults and validates.
+ * @throws SettingsError listing every invalid value.
+ */
+export function loadSettings(source: SettingsSource = {}): Settings {
+  const context = source.context ?? {};
+  const env = source.env ?? {};
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, d] of Object.entries(SETTING_DEFINITIONS) as [string, SettingDefinition<unknown>][]) {
+    const raw = env[d.env] !== undefined ? env[d.env] : context[d.key];
+    if (raw === undefined || raw === null) {
+      values[name] = d.default;
+      continue;
+    }
+    const parsed = d.parse(raw);
+    if (parsed === INVALID) {
+      problems.push(`${describe(d)} is ${show(raw)}; allowed: ${d.allowed}.`);
+    } else {
+      values[name] = parsed;
+    }
+  }
+  const settings = values as Settings;
+  if (problems.length === 0) {
+    for (const check of CROSS_CHECKS) {
+      const problem = check(settings);
+      if (problem) problems.push(problem);
+    }
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  return Object.freeze(settings);
+}
+
+/** The context cdktf passes to the app (`cdktf.json` "context", serialized by the CLI into this variable). */
+export function cdktfContextFromEnv(env: Record<string, string | undefined>): Record<string, unknown> {
+  const json = env.CDKTF_CONTEXT_JSON;
+  if (!json) return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    throw new SettingsError([`CDKTF_CONTEXT_JSON is not valid JSON; check the "context" object in cdktf.json.`]);
+  }
+}
+
+function ipv4ToInt(octets: number[]): number {
+  return ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+}
+
+/** `cidrsubnet` as Terraform defines it, computed at synth time so the JSON shows literal subnet ranges. */
+export function cidrSubnet(cidr: string, newBits: number, index: number): string {
+  const [address, prefixText] = cidr.split("/");
+  const prefix = Number(prefixText);
+  const newPrefix = prefix + newBits;
+  if (newPrefix > 32 || index < 0 || index >= 2 ** newBits) {
+    throw new RangeError(`cidrSubnet(${cidr}, ${newBits}, ${index}): index out of range`);
+  }
+  const base = ipv4ToInt(address.split(".").map(Number));
+  const subnet = (base + index * 2 ** (32 - newPrefix)) >>> 0;
+  const octets = [24, 16, 8, 0].map((shift) => (subnet >>> shift) & 0xff);
+  return `${octets.join(".")}/${newPrefix}`;
+}
