@@ -137,6 +137,24 @@ export function tagMap() {
   };
 }
 
+const SCHEDULE_ALLOWED =
+  "rate(N unit) with N >= 1 and unit minute/hour/day (singular only for 1, plural otherwise), or cron(<6 fields>)";
+
+/** An EventBridge schedule expression: `rate(1 minute)`, `rate(5 minutes)`, `cron(0 12 * * ? *)`. */
+export function scheduleExpression() {
+  return (raw: unknown): Parsed<string> => {
+    const s = asString(raw);
+    if (s === undefined) return INVALID;
+    const rate = s.match(/^rate\((\d+) (minute|hour|day)(s?)\)$/);
+    if (rate) {
+      const n = Number(rate[1]);
+      return n >= 1 && (n === 1) === (rate[3] === "") ? s : INVALID;
+    }
+    const cron = s.match(/^cron\((.+)\)$/);
+    return cron && cron[1].trim().split(/\s+/).length === 6 ? s : INVALID;
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Shared shapes for names, so every stack validates a name the same way.
 
@@ -226,6 +244,241 @@ export const SETTING_DEFINITIONS = {
     default: undefined,
     parse: optional(pattern(AWS_REGION)),
   }),
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Stack sqs-dynamic-target-tracking (the blueprint). Defaults are the blueprint's values.
+  appName: def({
+    key: "appName",
+    env: "QS_APP_NAME",
+    doc: "Name of the sqs-dynamic-target-tracking workload: ECS service, container, log group `/ecs/<name>`, prefix of the queue, Lambda, role, ECR, CodeBuild and pipeline names.",
+    allowed: "2-24 characters: lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen",
+    default: "ecsdemo-queue",
+    parse: pattern(RESOURCE_NAME, 24),
+  }),
+  queueName: def<string | undefined>({
+    key: "queueName",
+    env: "QS_QUEUE_NAME",
+    doc: "Name of the FIFO processing queue. Unset: `<appName>-processing-queue.fifo`. Its dead-letter queue is `<queue name without .fifo>-dlq.fifo`.",
+    allowed: "empty, or 6-75 characters: letters, digits, - and _, ending in .fifo",
+    default: undefined,
+    parse: optional(pattern(/^[A-Za-z0-9_-]{1,70}\.fifo$/)),
+  }),
+  scalingPolicyName: def({
+    key: "scalingPolicyName",
+    env: "QS_SCALING_POLICY_NAME",
+    doc: "Name of the target-tracking scaling policy whose target value the target-setter Lambda updates.",
+    allowed: "1-128 characters: letters, digits, and - _ .",
+    default: "ecs_sqs_scaling",
+    parse: pattern(/^[A-Za-z0-9_.-]{1,128}$/),
+  }),
+  desiredLatencySeconds: def({
+    key: "desiredLatencySeconds",
+    env: "QS_DESIRED_LATENCY_SECONDS",
+    doc: "Acceptable time for a message to wait in the queue; target backlog per task = latency × concurrency / mean processing time.",
+    allowed: "a number greater than 0 and at most 86400",
+    default: 60,
+    parse: decimal(0, 86400, true),
+  }),
+  defaultMessageDurationSeconds: def({
+    key: "defaultMessageDurationSeconds",
+    env: "QS_DEFAULT_MESSAGE_DURATION_SECONDS",
+    doc: "Processing time the target setter assumes while the app metric has no data.",
+    allowed: "a number greater than 0 and at most 43200",
+    default: 5,
+    parse: decimal(0, 43200, true),
+  }),
+  maxMessageDurationSeconds: def({
+    key: "maxMessageDurationSeconds",
+    env: "QS_MAX_MESSAGE_DURATION_SECONDS",
+    doc: "Longest processing time a message may ask for; the worker leaves longer ones for the dead-letter queue. The queue's visibility timeout is derived from it (1.5 × it + 30 s).",
+    allowed: "an integer from 1 to 28000",
+    default: 60,
+    parse: integer(1, 28000),
+  }),
+  messagesPerProducerRun: def({
+    key: "messagesPerProducerRun",
+    env: "QS_MESSAGES_PER_PRODUCER_RUN",
+    doc: "Messages the test producer Lambda sends per run.",
+    allowed: "an integer from 1 to 10000",
+    default: 50,
+    parse: integer(1, 10000),
+  }),
+  producerDurationMinSeconds: def({
+    key: "producerDurationMinSeconds",
+    env: "QS_PRODUCER_DURATION_MIN_SECONDS",
+    doc: "Shortest `duration` the producer writes into a message (uniform between min and max; equal values: fixed).",
+    allowed: "a number from 0 to 28000, at most producerDurationMaxSeconds",
+    default: 5,
+    parse: decimal(0, 28000),
+  }),
+  producerDurationMaxSeconds: def({
+    key: "producerDurationMaxSeconds",
+    env: "QS_PRODUCER_DURATION_MAX_SECONDS",
+    doc: "Longest `duration` the producer writes into a message.",
+    allowed: "a number from 0 to 28000, at least producerDurationMinSeconds and at most maxMessageDurationSeconds",
+    default: 5,
+    parse: decimal(0, 28000),
+  }),
+  messageGroupCount: def({
+    key: "messageGroupCount",
+    env: "QS_MESSAGE_GROUP_COUNT",
+    doc: "FIFO message groups the producer spreads messages over (messages of one group are processed in order, one at a time).",
+    allowed: "an integer from 1 to 1000",
+    default: 10,
+    parse: integer(1, 1000),
+  }),
+  metricNamespace: def({
+    key: "metricNamespace",
+    env: "QS_METRIC_NAMESPACE",
+    doc: "CloudWatch namespace of the app metric and the BPI metric; IAM allows PutMetricData only into it.",
+    allowed: "1-255 characters: letters, digits, and . - _ / # :, not starting with AWS/",
+    default: "ECS-SQS-BPI",
+    parse: pattern(/^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/),
+  }),
+  appMetricName: def({
+    key: "appMetricName",
+    env: "QS_APP_METRIC_NAME",
+    doc: "Metric the worker publishes: processing time of each message in seconds.",
+    allowed: "1-255 characters: letters, digits, and . - _ / # :",
+    default: "MsgProcessingDuration",
+    parse: pattern(/^[A-Za-z0-9.\-_/#:]{1,255}$/),
+  }),
+  bpiMetricName: def({
+    key: "bpiMetricName",
+    env: "QS_BPI_METRIC_NAME",
+    doc: "Metric the target setter publishes: the target backlog per task it computed.",
+    allowed: "1-255 characters: letters, digits, and . - _ / # :",
+    default: "ecsTargetBPI",
+    parse: pattern(/^[A-Za-z0-9.\-_/#:]{1,255}$/),
+  }),
+  metricType: def({
+    key: "metricType",
+    env: "QS_METRIC_TYPE",
+    doc: "Value of the `Type` dimension of the app and BPI metrics.",
+    allowed: "1-255 characters: letters, digits, and . - _ / # :",
+    default: "Single-Queue",
+    parse: pattern(/^[A-Za-z0-9.\-_/#:]{1,255}$/),
+  }),
+  minCapacity: def({
+    key: "minCapacity",
+    env: "QS_MIN_CAPACITY",
+    doc: "Fewest worker tasks Application Auto Scaling keeps.",
+    allowed: "an integer from 1 to 5000 (ECS tasks per service), at most maxCapacity",
+    default: 1,
+    parse: integer(1, 5000),
+  }),
+  maxCapacity: def({
+    key: "maxCapacity",
+    env: "QS_MAX_CAPACITY",
+    doc: "Most worker tasks Application Auto Scaling starts.",
+    allowed: "an integer from 1 to 5000 (ECS tasks per service), at least minCapacity",
+    default: 10,
+    parse: integer(1, 5000),
+  }),
+  initialTargetBpi: def({
+    key: "initialTargetBpi",
+    env: "QS_INITIAL_TARGET_BPI",
+    doc: "Target backlog per task the scaling policy is created with; afterwards the target-setter Lambda owns it and Terraform leaves it alone.",
+    allowed: "a number greater than 0 and at most 1000000",
+    default: 12,
+    parse: decimal(0, 1_000_000, true),
+  }),
+  scaleInCooldownSeconds: def({
+    key: "scaleInCooldownSeconds",
+    env: "QS_SCALE_IN_COOLDOWN_SECONDS",
+    doc: "Scaling policy scale-in cooldown.",
+    allowed: "an integer from 0 to 86400",
+    default: 240,
+    parse: integer(0, 86400),
+  }),
+  scaleOutCooldownSeconds: def({
+    key: "scaleOutCooldownSeconds",
+    env: "QS_SCALE_OUT_COOLDOWN_SECONDS",
+    doc: "Scaling policy scale-out cooldown.",
+    allowed: "an integer from 0 to 86400",
+    default: 240,
+    parse: integer(0, 86400),
+  }),
+  dlqMaxReceiveCount: def({
+    key: "dlqMaxReceiveCount",
+    env: "QS_DLQ_MAX_RECEIVE_COUNT",
+    doc: "Receives of a message before SQS moves it to the dead-letter queue.",
+    allowed: "an integer from 1 to 1000",
+    default: 3,
+    parse: integer(1, 1000),
+  }),
+  workerConcurrency: def({
+    key: "workerConcurrency",
+    env: "QS_WORKER_CONCURRENCY",
+    doc: "Messages one worker task processes at the same time (also the target setter's factor).",
+    allowed: "an integer from 1 to 100",
+    default: 1,
+    parse: integer(1, 100),
+  }),
+  targetSetterLookbackMinutes: def({
+    key: "targetSetterLookbackMinutes",
+    env: "QS_TARGET_SETTER_LOOKBACK_MINUTES",
+    doc: "Window of the app metric the target setter averages over.",
+    allowed: "an integer from 5 to 1440",
+    default: 60,
+    parse: integer(5, 1440),
+  }),
+  targetUpdateThreshold: def({
+    key: "targetUpdateThreshold",
+    env: "QS_TARGET_UPDATE_THRESHOLD",
+    doc: "Relative change of the target below which the target setter leaves the policy unchanged.",
+    allowed: "a number from 0 to 1",
+    default: 0.05,
+    parse: decimal(0, 1),
+  }),
+  producerSchedule: def({
+    key: "producerSchedule",
+    env: "QS_PRODUCER_SCHEDULE",
+    doc: "EventBridge schedule of the test producer (rule `SQSTestMessageProducer`).",
+    allowed: SCHEDULE_ALLOWED,
+    default: "rate(1 minute)",
+    parse: scheduleExpression(),
+  }),
+  producerEnabled: def({
+    key: "producerEnabled",
+    env: "QS_PRODUCER_ENABLED",
+    doc: "Whether the producer rule is ENABLED. Off by default: it sends messages every minute and costs money.",
+    allowed: "true or false",
+    default: false,
+    parse: boolean(),
+  }),
+  targetSetterSchedule: def({
+    key: "targetSetterSchedule",
+    env: "QS_TARGET_SETTER_SCHEDULE",
+    doc: "EventBridge schedule of the target setter (rule `ECSAutoscaleTargetBPIUpdate`).",
+    allowed: SCHEDULE_ALLOWED,
+    default: "rate(60 minutes)",
+    parse: scheduleExpression(),
+  }),
+  targetSetterEnabled: def({
+    key: "targetSetterEnabled",
+    env: "QS_TARGET_SETTER_ENABLED",
+    doc: "Whether the target-setter rule is ENABLED (the blueprint ships it disabled, which defeats its purpose).",
+    allowed: "true or false",
+    default: true,
+    parse: boolean(),
+  }),
+  buildWorkerImage: def({
+    key: "buildWorkerImage",
+    env: "QS_BUILD_WORKER_IMAGE",
+    doc: "Build the worker image from `app-code/` with the docker provider and push it to ECR during deploy, so the service starts without waiting for the pipeline. Needs a Docker engine at apply (not at plan).",
+    allowed: "true or false",
+    default: true,
+    parse: boolean(),
+  }),
+  pipelineSource: def({
+    key: "pipelineSource",
+    env: "QS_PIPELINE_SOURCE",
+    doc: "Source action of the pipeline: `codestar-connection` (GitHub through a CodeStar connection, completed once in the console) or `github-oauth` (the blueprint's GitHub v1 action with a token from Secrets Manager; puts the token into Terraform state).",
+    allowed: "codestar-connection or github-oauth",
+    default: "codestar-connection" as "codestar-connection" | "github-oauth",
+    parse: oneOf("codestar-connection", "github-oauth"),
+  }),
 } as const;
 
 type Definitions = typeof SETTING_DEFINITIONS;
@@ -237,7 +490,20 @@ export type Settings = {
 };
 
 /** Rules that involve more than one setting; each returns a problem text or undefined. */
-const CROSS_CHECKS: ReadonlyArray<(s: Settings) => string | undefined> = [];
+const CROSS_CHECKS: ReadonlyArray<(s: Settings) => string | undefined> = [
+  (s) =>
+    s.minCapacity <= s.maxCapacity
+      ? undefined
+      : `minCapacity (${s.minCapacity}) is greater than maxCapacity (${s.maxCapacity}); allowed: minCapacity <= maxCapacity.`,
+  (s) =>
+    s.producerDurationMinSeconds <= s.producerDurationMaxSeconds
+      ? undefined
+      : `producerDurationMinSeconds (${s.producerDurationMinSeconds}) is greater than producerDurationMaxSeconds (${s.producerDurationMaxSeconds}); allowed: min <= max.`,
+  (s) =>
+    s.producerDurationMaxSeconds <= s.maxMessageDurationSeconds
+      ? undefined
+      : `producerDurationMaxSeconds (${s.producerDurationMaxSeconds}) is greater than maxMessageDurationSeconds (${s.maxMessageDurationSeconds}); allowed: at most maxMessageDurationSeconds, or the worker rejects the producer's messages.`,
+];
 
 function describe(d: SettingDefinition<unknown>): string {
   return `${d.key} (env ${d.env})`;
