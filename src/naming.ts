@@ -15,3 +15,34 @@ export const coreInfraNames = (coreInfraName: string) => ({
    */
   executionRole: `${coreInfraName}-ecs-task-execution`,
 });
+
+/** Longest suffix appended to a FIFO queue's base name (`-dlq.fifo`). */
+const FIFO_SUFFIX = ".fifo";
+
+/**
+ * Names inside the sqs-dynamic-target-tracking stack, from its `appName` (the blueprint's `local.name`). The
+ * rule names are the blueprint's fixed ones, so its runbooks and dashboards still match.
+ */
+export const blueprintNames = (appName: string, queueName?: string) => {
+  const queue = queueName ?? `${appName}-processing-queue${FIFO_SUFFIX}`;
+  return {
+    service: appName,
+    container: appName,
+    taskFamily: appName,
+    logGroup: `/ecs/${appName}`,
+    securityGroup: `${appName}-tasks`,
+    taskRole: `${appName}-task`,
+    queue,
+    deadLetterQueue: `${queue.slice(0, -FIFO_SUFFIX.length)}-dlq${FIFO_SUFFIX}`,
+    ecrRepository: appName,
+    producerFunction: `${appName}-message-producer`,
+    targetSetterFunction: `${appName}-target_bpi_update`,
+    producerRule: "SQSTestMessageProducer",
+    targetSetterRule: "ECSAutoscaleTargetBPIUpdate",
+    pipeline: `${appName}-pipeline`,
+    buildProject: `${appName}-build`,
+    notificationTopic: `${appName}-pipeline-events`,
+    notificationRule: `${appName}-pipeline-actions`,
+    connection: `${appName}-github`,
+  };
+};
