@@ -7,4 +7,5 @@ module.exports = {
   transform: { "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 30000,
+  testResultsProcessor: "<rootDir>/tools/jest-results-processor.js",
 };
