@@ -1,0 +1,126 @@
+import { getExpressionAst, TFExpressionSyntaxTree as Ast } from "@cdktf/hcl2json";
+
+/**
+ * Expressions of synthesized Terraform JSON: finding every string with its attribute path, parsing it with
+ * HashiCorp's HCL parser (compiled to WASM in `@cdktf/hcl2json`), and listing what it references.
+ *
+ * In Terraform's JSON syntax an attribute's string value is a template: `"${aws_vpc.main.id}"`, `"arn:${x}:y"`,
+ * `"%{ if c }a%{ endif }"`. A few meta-arguments are not (see {@link isTemplatePath}).
+ */
+
+/** A string value in a block, with its attribute path (`statement[0].condition[1].values[0]`). */
+export interface StringAt {
+  readonly path: string;
+  readonly value: string;
+}
+
+/** The path of `key` under `parent` (`a.b`), or the element `index` of a list (`a[0]`). */
+export function childPath(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  return parent === "" ? key : `${parent}.${key}`;
+}
+
+/**
+ * Every string in a JSON value, depth first in document order, with its path. Keys named `//` are Terraform JSON
+ * comments (cdktf puts its metadata there) and are skipped.
+ */
+export function* stringsIn(value: unknown, path = ""): Generator<StringAt> {
+  if (typeof value === "string") {
+    yield { path, value };
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) yield* stringsIn(value[i], childPath(path, i));
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, child] of Object.entries(value)) {
+      if (key !== "//") yield* stringsIn(child, childPath(path, key));
+    }
+  }
+}
+
+/**
+ * Whether the string at `path` of a resource, data source or output is a template. Not templates: `depends_on`
+ * and `replace_triggered_by` entries (references written bare), `lifecycle.ignore_changes` (attribute names),
+ * `provider` (a provider address like `aws.east`).
+ */
+export function isTemplatePath(path: string): boolean {
+  return !/^(depends_on\[\d+\]|lifecycle\.(ignore_changes|replace_triggered_by)(\[\d+\])?|provider)$/.test(path);
+}
+
+/** Whether a string has template syntax at all (`${` or `%{` not escaped as `$${` / `%%{`). Others are literals. */
+export function hasTemplateSyntax(value: string): boolean {
+  return /(^|[^$])\$\{|(^|[^%])%\{/.test(value);
+}
+
+export type ParsedTemplate = { ok: true; ast: Ast.ExpressionType | null } | { ok: false; error: string };
+
+/**
+ * Parses a Terraform JSON string as the template Terraform reads it. The text is handed to the parser as a heredoc,
+ * whose content is taken verbatim like a JSON string's (no quote or backslash escapes to redo), with a delimiter
+ * that does not occur in the text.
+ */
+export async function parseTemplate(value: string): Promise<ParsedTemplate> {
+  let delimiter = "EOT";
+  while (value.split("\n").some((line) => line.trim() === delimiter)) delimiter += "_";
+  try {
+    const ast = await getExpressionAst("template", `<<${delimiter}\n${value}\n${delimiter}\n`);
+    return { ok: true, ast };
+  } catch (error) {
+    return { ok: false, error: parserMessage(String((error as Error).message ?? error)) };
+  }
+}
+
+/** The parser's diagnostic without the wrapper text and position prefix (`template:1,6-7: `). */
+function parserMessage(raw: string): string {
+  const match = /template:\d+,\d+-\d+: (.*)$/s.exec(raw);
+  return (match ? match[1] : raw).trim();
+}
+
+/**
+ * A reference: the traversal of names from its root (`["aws_vpc", "main", "id"]`, `["var", "x"]`), up to the first
+ * index or splat (`aws_subnet.a[0].id` gives `["aws_subnet", "a"]`, with `indexed` set).
+ */
+export interface Reference {
+  readonly parts: readonly string[];
+  /** The traversal continues past `parts` with an index (`[0]`, `["k"]`) or a splat. */
+  readonly indexed: boolean;
+  /** Names after the index, when it is a plain index (`[0].id` gives `["id"]`). */
+  readonly afterIndex: readonly string[];
+  readonly text: string;
+}
+
+/**
+ * Every reference in a parsed template. Names bound by a `for` expression (`[for s in x : s.id]`) are not
+ * references.
+ */
+export function referencesIn(ast: Ast.ExpressionType | null): Reference[] {
+  const found: Reference[] = [];
+  const visit = (node: Ast.ExpressionType, bound: ReadonlySet<string>) => {
+    if (node.type === "scopeTraversal") {
+      const meta = node.meta as Ast.ScopeTraversalExpressionMeta;
+      const traversal = meta.traversal ?? [];
+      if (traversal.length > 0 && !bound.has(traversal[0].segment)) {
+        const parts: string[] = [];
+        const afterIndex: string[] = [];
+        let indexed = false;
+        for (const part of traversal) {
+          if (part.type !== "nameTraversal") indexed = true;
+          else (indexed ? afterIndex : parts).push(part.segment);
+        }
+        found.push({ parts, indexed, afterIndex, text: meta.fullAccessor ?? meta.value });
+      }
+    }
+    let inner = bound;
+    if (node.type === "for") {
+      const meta = node.meta as Ast.ForExpressionMeta;
+      inner = new Set([...bound, ...[meta.keyVar, meta.valVar].filter((v) => v)]);
+    }
+    for (const child of node.children ?? []) visit(child, inner);
+  };
+  if (ast) visit(ast, new Set());
+  return found;
+}
+
+/** Parses a bare reference as written in `depends_on` (`aws_vpc.main`, `module.x`), or undefined if it is not one. */
+export function parseBareReference(value: string): string[] | undefined {
+  const text = value.startsWith("${") && value.endsWith("}") ? value.slice(2, -1) : value;
+  return /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(text) ? text.split(".") : undefined;
+}

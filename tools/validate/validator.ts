@@ -1,0 +1,457 @@
+import { blocksOf, SynthesizedStack, TerraformJson } from "../lib/synth";
+import {
+  ArgumentSchema,
+  argumentNames,
+  argumentOf,
+  BlockSchema,
+  camelCase,
+  hasAttribute,
+  installedProviderPackages,
+  loadProviderSchema,
+  NestedBlockSchema,
+  ProviderSchema,
+  TypeSchema,
+  ValueType,
+} from "../lib/provider-schema";
+import {
+  childPath,
+  hasTemplateSyntax,
+  isTemplatePath,
+  parseBareReference,
+  parseTemplate,
+  Reference,
+  referencesIn,
+  stringsIn,
+} from "../lib/expressions";
+
+/**
+ * Offline check of a synthesized stack (`cdk.tf.json`) against the schemas of the installed provider packages:
+ * what `terraform validate` would reject, without `terraform init` (which needs the network).
+ */
+
+export type Rule =
+  | "unknown-block" // a top-level key Terraform does not know
+  | "unknown-provider" // a provider with no installed schema, or missing from required_providers
+  | "unknown-type" // resource or data-source type the provider does not have
+  | "unknown-argument"
+  | "missing-argument"
+  | "block-shape" // a block given as a scalar or expression, or more blocks than allowed
+  | "value-type" // a list where a string is expected, an object where a list is expected…
+  | "invalid-expression" // the HCL parser rejects the template
+  | "undeclared-reference" // reference to a resource, data source, variable, local or module not declared
+  | "unknown-attribute"; // reference to an attribute the type does not have
+
+export interface Finding {
+  readonly stack: string;
+  /** Terraform address: `aws_vpc.main`, `data.aws_region.r`, `output.vpc_id`, `provider.aws`, `local.x`. */
+  readonly address: string;
+  /** Path inside the block: `statement[0].condition[0].values[0]`; empty for the block itself. */
+  readonly attribute: string;
+  readonly rule: Rule;
+  readonly message: string;
+}
+
+export interface StackReport {
+  readonly stack: string;
+  readonly blocks: number;
+  readonly expressions: number;
+  readonly findings: Finding[];
+}
+
+/** One line per finding: `stack: address: attribute: message [rule]`. */
+export function formatFinding(f: Finding): string {
+  return `${f.stack}: ${f.address}${f.attribute ? `: ${f.attribute}` : ""}: ${f.message} [${f.rule}]`;
+}
+
+/** The provider schemas to check against, looked up by provider source. */
+export class Schemas {
+  /** Schemas of every `@cdktf/provider-*` package this project depends on (cached after the first extraction). */
+  static load(): Schemas {
+    return new Schemas(installedProviderPackages().map((pkg) => loadProviderSchema(pkg).schema));
+  }
+
+  constructor(readonly providers: readonly ProviderSchema[]) {}
+
+  /** The schema whose provider is `source` as written in `required_providers` (`aws`, `kreuzwerker/docker`). */
+  forSource(source: string): ProviderSchema | undefined {
+    const normalized = normalizeSource(source);
+    return this.providers.find((p) => normalizeSource(p.source) === normalized);
+  }
+}
+
+/** `aws` -> `registry.terraform.io/hashicorp/aws`, `kreuzwerker/docker` -> `registry.terraform.io/kreuzwerker/docker`. */
+function normalizeSource(source: string): string {
+  const parts = source.toLowerCase().split("/");
+  if (parts.length === 1) return `registry.terraform.io/hashicorp/${parts[0]}`;
+  if (parts.length === 2) return `registry.terraform.io/${parts[0]}/${parts[1]}`;
+  return parts.join("/");
+}
+
+const TOP_LEVEL_KEYS = new Set(["//", "terraform", "provider", "resource", "data", "output", "variable", "locals", "module", "moved", "import", "removed", "check"]);
+const RESOURCE_META = new Set(["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
+const DATA_META = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"]);
+const LIFECYCLE_KEYS = new Set(["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by", "precondition", "postcondition"]);
+// Reference roots that are always defined (inside the right block kinds; Terraform checks the context itself).
+const BUILTIN_ROOTS = new Set(["count", "each", "path", "terraform", "self"]);
+
+/** Validates every stack; findings are in document order per stack. */
+export async function validateStacks(stacks: readonly SynthesizedStack[], schemas: Schemas = Schemas.load()): Promise<StackReport[]> {
+  const reports: StackReport[] = [];
+  for (const stack of stacks) reports.push(await validateStack(stack.name, stack.json, schemas));
+  return reports;
+}
+
+/** Validates one stack's Terraform JSON. */
+export async function validateStack(stackName: string, json: TerraformJson, schemas: Schemas = Schemas.load()): Promise<StackReport> {
+  return new StackValidator(stackName, json, schemas).run();
+}
+
+class StackValidator {
+  private readonly findings: Finding[] = [];
+  private expressions = 0;
+  private readonly declared = new Set<string>();
+  private readonly requiredProviders: Record<string, { source?: string; version?: string }>;
+  private readonly providerConfigs = new Set<string>();
+
+  constructor(
+    private readonly stack: string,
+    private readonly json: TerraformJson,
+    private readonly schemas: Schemas,
+  ) {
+    this.requiredProviders = (json.terraform?.required_providers ?? {}) as Record<string, { source?: string; version?: string }>;
+    for (const b of blocksOf(json)) this.declared.add(b.address);
+    for (const name of Object.keys(json.variable ?? {})) this.declared.add(`var.${name}`);
+    for (const name of Object.keys((json.locals ?? {}) as object)) this.declared.add(`local.${name}`);
+    for (const name of Object.keys((json.module ?? {}) as object)) this.declared.add(`module.${name}`);
+    for (const [name, configs] of Object.entries(json.provider ?? {})) {
+      for (const config of [configs].flat() as Record<string, unknown>[]) {
+        this.providerConfigs.add(typeof config?.alias === "string" ? `${name}.${config.alias}` : name);
+      }
+    }
+  }
+
+  private report(address: string, attribute: string, rule: Rule, message: string): void {
+    this.findings.push({ stack: this.stack, address, attribute, rule, message });
+  }
+
+  async run(): Promise<StackReport> {
+    for (const key of Object.keys(this.json)) {
+      if (!TOP_LEVEL_KEYS.has(key)) this.report(key, "", "unknown-block", `"${key}" is not a Terraform top-level block type`);
+    }
+    this.checkRequiredProviders();
+    this.checkProviderBlocks();
+    const blocks = blocksOf(this.json);
+    for (const block of blocks) {
+      const providerName = this.providerOf(block.address, block.type, block.body.provider);
+      const schema = providerName === undefined ? undefined : this.schemaOf(providerName);
+      const types = block.kind === "resource" ? schema?.resources : schema?.dataSources;
+      const typeSchema = types?.[block.type];
+      if (schema && !typeSchema) {
+        const what = block.kind === "resource" ? "resource type" : "data source";
+        this.report(block.address, "", "unknown-type", `${schema.source} ${schema.providerVersion} has no ${what} "${block.type}"${suggest(block.type, Object.keys(types ?? {}))}`);
+      }
+      const meta = block.kind === "resource" ? RESOURCE_META : DATA_META;
+      if (schema && typeSchema) this.checkBody(schema, schema.blocks[typeSchema.block], block.body, block.address, "", meta);
+      this.checkMeta(block.address, block.body, schema && typeSchema ? { schema, type: typeSchema } : undefined);
+      await this.checkExpressions(block.address, block.body);
+    }
+    for (const [name, body] of Object.entries(this.json.output ?? {})) {
+      const address = `output.${name}`;
+      if (!("value" in body)) this.report(address, "", "missing-argument", `output "${name}" has no "value"`);
+      this.checkDependsOn(address, body.depends_on);
+      await this.checkExpressions(address, body);
+    }
+    for (const [name, value] of Object.entries((this.json.locals ?? {}) as Record<string, unknown>)) {
+      await this.checkExpressions(`local.${name}`, value);
+    }
+    for (const [name, body] of Object.entries(this.json.variable ?? {})) {
+      // A variable's default is a literal, not a template; only its validation rules hold expressions.
+      await this.checkExpressions(`var.${name}`, { validation: (body as Record<string, unknown>).validation });
+    }
+    return { stack: this.stack, blocks: blocks.length, expressions: this.expressions, findings: this.findings };
+  }
+
+  private checkRequiredProviders(): void {
+    for (const [name, req] of Object.entries(this.requiredProviders)) {
+      const source = req.source ?? name;
+      const schema = this.schemas.forSource(source);
+      const address = `terraform.required_providers.${name}`;
+      if (!schema) {
+        const installed = this.schemas.providers.map((p) => `${p.package} (${p.source})`).join(", ");
+        this.report(address, "source", "unknown-provider", `no installed provider package for "${source}"; installed: ${installed || "none"}`);
+        continue;
+      }
+      const exact = /^=?\s*(\d+\.\d+\.\d+)$/.exec(req.version ?? "");
+      if (exact && exact[1] !== schema.providerVersion) {
+        this.report(address, "version", "unknown-provider", `pins ${source} ${exact[1]} but the installed ${schema.package} ${schema.packageVersion} is ${schema.providerVersion}; the check would use the wrong schema`);
+      }
+    }
+  }
+
+  private schemaOf(providerName: string): ProviderSchema | undefined {
+    const req = this.requiredProviders[providerName];
+    return req ? this.schemas.forSource(req.source ?? providerName) : undefined;
+  }
+
+  /** Local provider name of a block (`aws` for `aws_vpc` or `provider = "aws.east"`); reports what is undeclared. */
+  private providerOf(address: string, type: string, providerMeta: unknown): string | undefined {
+    let name = type.split("_")[0];
+    if (typeof providerMeta === "string") {
+      name = providerMeta.split(".")[0];
+      if (!this.providerConfigs.has(providerMeta) && !(providerMeta === name && this.requiredProviders[name])) {
+        this.report(address, "provider", "undeclared-reference", `provider configuration "${providerMeta}" is not declared`);
+      }
+    }
+    if (!this.requiredProviders[name]) {
+      this.report(address, "", "unknown-provider", `provider "${name}" is not in terraform.required_providers: terraform init would look for hashicorp/${name}`);
+      return undefined;
+    }
+    return name;
+  }
+
+  private checkProviderBlocks(): void {
+    for (const [name, configs] of Object.entries(this.json.provider ?? {})) {
+      const schema = this.schemaOf(name);
+      if (!this.requiredProviders[name]) {
+        this.report(`provider.${name}`, "", "unknown-provider", `provider "${name}" is configured but not in terraform.required_providers`);
+      }
+      if (!schema) continue;
+      for (const config of [configs].flat() as Record<string, unknown>[]) {
+        const address = typeof config.alias === "string" ? `provider.${name}.${config.alias}` : `provider.${name}`;
+        this.checkBody(schema, schema.blocks[schema.provider], config, address, "", new Set(["alias"]));
+      }
+    }
+  }
+
+  /** Unknown and missing arguments, block shapes and value types of one block body, recursively. */
+  private checkBody(schema: ProviderSchema, block: BlockSchema, body: unknown, address: string, path: string, meta: ReadonlySet<string> = new Set()): void {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      this.report(address, path, "block-shape", `expects a block (a JSON object), got ${describe(body)}`);
+      return;
+    }
+    const present = new Set<string>();
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      if (key === "//" || meta.has(key)) continue;
+      const at = childPath(path, key);
+      if (key === "dynamic") {
+        this.checkDynamic(schema, block, value, address, at, present);
+        continue;
+      }
+      const argument = argumentOf(block, key);
+      if (!argument) {
+        this.report(address, at, "unknown-argument", `unknown argument "${key}"${suggest(key, argumentNames(block))}`);
+        continue;
+      }
+      if (value !== null) present.add(camelCase(key));
+      if (argument.kind === "block") this.checkNestedBlock(schema, argument, value, address, at);
+      else this.checkValue(schema, argument.type, value, address, at);
+    }
+    const missing = (name: string, argument: ArgumentSchema, camel: string) => {
+      if (argument.required && !present.has(camel)) {
+        const what = argument.kind === "block" ? "block" : "argument";
+        this.report(address, childPath(path, name), "missing-argument", `required ${what} "${name}" is missing`);
+      }
+    };
+    for (const [name, argument] of Object.entries(block.arguments)) missing(name, argument, camelCase(name));
+    for (const [camel, argument] of Object.entries(block.argumentsByCamelName)) missing(camel.replace(/([A-Z])/g, "_$1").toLowerCase(), argument, camel);
+  }
+
+  private checkNestedBlock(schema: ProviderSchema, argument: NestedBlockSchema, value: unknown, address: string, path: string): void {
+    const nested = schema.blocks[argument.block];
+    if (value === null) return;
+    if (typeof value === "string") {
+      this.report(address, path, "block-shape", `is a block: it cannot be set from an expression or string; use a dynamic block`);
+    } else if (Array.isArray(value)) {
+      if (argument.nesting === "single" && value.length > 1) {
+        this.report(address, path, "block-shape", `allows at most one block, got ${value.length}`);
+      }
+      value.forEach((element, i) => this.checkBody(schema, nested, element, address, childPath(path, i)));
+    } else {
+      this.checkBody(schema, nested, value, address, path);
+    }
+  }
+
+  private checkDynamic(schema: ProviderSchema, block: BlockSchema, value: unknown, address: string, path: string, present: Set<string>): void {
+    for (const [name, spec] of Object.entries((value ?? {}) as Record<string, Record<string, unknown>>)) {
+      const at = childPath(path, name);
+      const argument = argumentOf(block, name);
+      if (!argument || argument.kind !== "block") {
+        this.report(address, at, "unknown-argument", argument ? `"${name}" is an argument, not a block: dynamic blocks generate blocks only` : `unknown block "${name}"${suggest(name, argumentNames(block))}`);
+        continue;
+      }
+      present.add(camelCase(name));
+      for (const specs of [spec].flat()) {
+        if (!specs || !("for_each" in specs)) this.report(address, at, "missing-argument", `dynamic block "${name}" has no "for_each"`);
+        if (!specs || !("content" in specs)) this.report(address, at, "missing-argument", `dynamic block "${name}" has no "content"`);
+        else this.checkBody(schema, schema.blocks[argument.block], specs.content, address, childPath(at, "content"));
+      }
+    }
+  }
+
+  private checkValue(schema: ProviderSchema, type: ValueType, value: unknown, address: string, path: string): void {
+    if (value === null || type.kind === "any") return;
+    if (typeof value === "string") {
+      // A whole-string interpolation ("${var.list}") yields a value of any type; a literal string cannot be a collection.
+      if ((type.kind === "list" || type.kind === "map" || type.kind === "object") && !hasTemplateSyntax(value)) {
+        this.report(address, path, "value-type", `expects ${article(type)}, got a string`);
+      }
+      return;
+    }
+    if (typeof value === "number" || typeof value === "boolean") {
+      if (type.kind === "list" || type.kind === "map" || type.kind === "object") this.report(address, path, "value-type", `expects ${article(type)}, got ${describe(value)}`);
+      return;
+    }
+    if (Array.isArray(value)) {
+      if (type.kind !== "list") this.report(address, path, "value-type", `expects ${article(type)}, got a list`);
+      else value.forEach((element, i) => this.checkValue(schema, type.element, element, address, childPath(path, i)));
+      return;
+    }
+    if (type.kind === "map") {
+      for (const [key, element] of Object.entries(value as Record<string, unknown>)) this.checkValue(schema, type.element, element, address, childPath(path, key));
+    } else if (type.kind === "object") {
+      this.checkBody(schema, schema.blocks[type.block], value, address, path);
+    } else {
+      this.report(address, path, "value-type", `expects ${article(type)}, got an object`);
+    }
+  }
+
+  /** depends_on, provider, lifecycle (ignore_changes names, known keys). */
+  private checkMeta(address: string, body: Record<string, unknown>, typed: { schema: ProviderSchema; type: TypeSchema } | undefined): void {
+    this.checkDependsOn(address, body.depends_on);
+    const lifecycle = body.lifecycle as Record<string, unknown> | undefined;
+    if (!lifecycle || typeof lifecycle !== "object") return;
+    for (const key of Object.keys(lifecycle)) {
+      if (key !== "//" && !LIFECYCLE_KEYS.has(key)) this.report(address, `lifecycle.${key}`, "unknown-argument", `unknown lifecycle argument "${key}"${suggest(key, [...LIFECYCLE_KEYS])}`);
+    }
+    const ignore = lifecycle.ignore_changes;
+    if (typed && Array.isArray(ignore)) {
+      ignore.forEach((entry, i) => {
+        if (typeof entry !== "string") return;
+        const problem = this.checkAttributePath(typed.schema, typed.schema.blocks[typed.type.block], entry);
+        if (problem) this.report(address, `lifecycle.ignore_changes[${i}]`, "unknown-attribute", problem);
+      });
+    } else if (ignore !== undefined && ignore !== "all" && !Array.isArray(ignore)) {
+      this.report(address, "lifecycle.ignore_changes", "value-type", `expects a list of attribute names or "all", got ${describe(ignore)}`);
+    }
+    const triggers = lifecycle.replace_triggered_by;
+    if (Array.isArray(triggers)) {
+      triggers.forEach((entry, i) => {
+        if (typeof entry === "string" && !hasTemplateSyntax(entry)) this.checkBareReference(address, `lifecycle.replace_triggered_by[${i}]`, entry);
+      });
+    }
+  }
+
+  /** An ignore_changes path (`tags`, `target_tracking_scaling_policy_configuration[0].target_value`) against the arguments. */
+  private checkAttributePath(schema: ProviderSchema, block: BlockSchema, entry: string): string | undefined {
+    const names = entry.replace(/\[[^\]]*\]/g, "").split(".").filter((n) => n);
+    let current: BlockSchema | undefined = block;
+    for (const name of names) {
+      if (!current) return undefined; // inside a map or list of primitives: keys are free
+      const argument = argumentOf(current, name);
+      if (!argument) return `ignore_changes names "${entry}", but "${name}" is not an argument${suggest(name, argumentNames(current))}`;
+      current = argument.kind === "block" ? schema.blocks[argument.block] : argument.type.kind === "object" ? schema.blocks[argument.type.block] : undefined;
+    }
+    return undefined;
+  }
+
+  private checkDependsOn(address: string, dependsOn: unknown): void {
+    if (dependsOn === undefined) return;
+    if (!Array.isArray(dependsOn)) {
+      this.report(address, "depends_on", "value-type", `expects a list of references, got ${describe(dependsOn)}`);
+      return;
+    }
+    dependsOn.forEach((entry, i) => this.checkBareReference(address, `depends_on[${i}]`, entry));
+  }
+
+  private checkBareReference(address: string, path: string, entry: unknown): void {
+    const parts = typeof entry === "string" ? parseBareReference(entry) : undefined;
+    if (!parts) {
+      this.report(address, path, "invalid-expression", `expects a reference like aws_vpc.main, got ${JSON.stringify(entry)}`);
+      return;
+    }
+    const target = parts[0] === "data" || parts[0] === "module" || parts[0] === "var" || parts[0] === "local" ? parts.slice(0, parts[0] === "data" ? 3 : 2) : parts.slice(0, 2);
+    if (!this.declared.has(target.join("."))) this.report(address, path, "undeclared-reference", `"${target.join(".")}" is not declared in this stack`);
+  }
+
+  /** Parses every template string of a block and checks what each reference points to. */
+  private async checkExpressions(address: string, body: unknown): Promise<void> {
+    for (const { path, value } of stringsIn(body)) {
+      if (!isTemplatePath(path) || !hasTemplateSyntax(value)) continue;
+      this.expressions++;
+      const parsed = await parseTemplate(value);
+      if (!parsed.ok) {
+        this.report(address, path, "invalid-expression", `does not parse: ${parsed.error}`);
+        continue;
+      }
+      for (const reference of referencesIn(parsed.ast)) this.checkReference(address, path, reference);
+    }
+  }
+
+  private checkReference(address: string, path: string, ref: Reference): void {
+    const [root, ...rest] = ref.parts;
+    if (BUILTIN_ROOTS.has(root)) return;
+    if (root === "var" || root === "local" || root === "module") {
+      const target = `${root}.${rest[0] ?? ""}`;
+      if (!this.declared.has(target)) this.report(address, path, "undeclared-reference", `"${ref.text}" refers to ${target}, which is not declared in this stack`);
+      return;
+    }
+    const isData = root === "data";
+    const [type, name, attribute] = isData ? rest : ref.parts;
+    if (!type || !name) {
+      this.report(address, path, "undeclared-reference", `"${ref.text}" is not a valid reference (resource references are <type>.<name>)`);
+      return;
+    }
+    const target = isData ? `data.${type}.${name}` : `${type}.${name}`;
+    if (!this.declared.has(target)) {
+      this.report(address, path, "undeclared-reference", `"${ref.text}" refers to ${target}, which is not declared in this stack`);
+      return;
+    }
+    // `aws_subnet.a[0].id`: an index right after the name selects a count/for_each instance.
+    const attr = attribute ?? (ref.indexed && (isData ? rest.length === 2 : ref.parts.length === 2) ? ref.afterIndex[0] : undefined);
+    if (!attr) return;
+    const req = this.requiredProviders[type.split("_")[0]];
+    const schema = req ? this.schemas.forSource(req.source ?? type.split("_")[0]) : undefined;
+    const typeSchema = isData ? schema?.dataSources[type] : schema?.resources[type];
+    if (schema && typeSchema && !hasAttribute(schema, typeSchema, attr)) {
+      this.report(address, path, "unknown-attribute", `"${ref.text}": ${type} has no attribute "${attr}"`);
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : "a bool"} (${JSON.stringify(value)})`;
+}
+
+function article(type: ValueType): string {
+  return { string: "a string", number: "a number", bool: "a bool", any: "any value", list: "a list", map: "a map", object: "an object" }[type.kind];
+}
+
+/** `; did you mean "x"?` for the closest known name within a small edit distance. */
+export function suggest(name: string, known: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(name.length / 4)) + 1;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate, bestDistance);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best ? `; did you mean "${best}"?` : "";
+}
+
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
