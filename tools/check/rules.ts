@@ -1,0 +1,622 @@
+/**
+ * The security rules of `npm run check`, each mirroring the checkov check named in `checkov` where one exists,
+ * so that the synthesized Terraform passes those scanners for the resources this project makes. Each rule reads
+ * the synthesized JSON only: what a rule cannot read (a policy built by an expression it cannot follow) is a
+ * finding, never a pass.
+ */
+import { stringsIn } from "../lib/expressions";
+import { Block } from "../lib/synth";
+import { parseJsonDocument, referencesIn, refersTo } from "../lib/references";
+import { Rule, StackView, Violation } from "./engine";
+import { actionMatches, PolicyDocument, readPolicy, Statement } from "./policy";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers over synthesized bodies.
+
+/** A nested block as cdktf writes it: an object for a single block, an array for a list. */
+const nested = (v: unknown): Record<string, unknown>[] =>
+  Array.isArray(v) ? (v as Record<string, unknown>[]) : v !== null && typeof v === "object" ? [v as Record<string, unknown>] : [];
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
+
+const isTrue = (v: unknown): boolean => v === true || v === "true";
+
+/**
+ * True when `value` (an argument such as `bucket` or `function_name`) designates `target`: by reference to one of
+ * `attributes` of it, or by the same literal as the target's own `literalKey` argument.
+ */
+function designates(value: unknown, target: Block, attributes: readonly string[], literalKey?: string): boolean {
+  if (refersTo(value, target.address, attributes)) return true;
+  const literal = literalKey === undefined ? undefined : target.body[literalKey];
+  return typeof literal === "string" && literal !== "" && value === literal;
+}
+
+/** Resources of `type` whose `argument` designates `target`. */
+function linked(stack: StackView, type: string, argument: string, target: Block, attributes: string[], literalKey?: string): Block[] {
+  return stack.resources(type).filter((b) => designates(b.body[argument], target, attributes, literalKey));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// IAM: identity policies, wherever a resource carries one.
+
+interface IdentityPolicy {
+  readonly address: string;
+  readonly doc: PolicyDocument;
+}
+
+const POLICY_ARGUMENTS: Record<string, string> = {
+  aws_iam_role_policy: "policy",
+  aws_iam_policy: "policy",
+  aws_iam_user_policy: "policy",
+  aws_iam_group_policy: "policy",
+};
+
+function identityPolicies(stack: StackView): IdentityPolicy[] {
+  const found: IdentityPolicy[] = [];
+  for (const [type, argument] of Object.entries(POLICY_ARGUMENTS)) {
+    for (const b of stack.resources(type)) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack.blocks) });
+  }
+  for (const b of stack.resources("aws_iam_role")) {
+    for (const inline of nested(b.body.inline_policy)) {
+      if (present(inline.policy)) found.push({ address: b.address, doc: readPolicy(inline.policy, stack.blocks) });
+    }
+  }
+  return found;
+}
+
+/** Allow statements of every readable identity policy, with the address of the resource holding the policy. */
+function allowStatements(stack: StackView): { address: string; statement: Statement }[] {
+  return identityPolicies(stack).flatMap((p) =>
+    "statements" in p.doc
+      ? p.doc.statements.filter((s) => s.effect === "Allow").map((statement) => ({ address: p.address, statement }))
+      : [],
+  );
+}
+
+const describe = (s: Statement): string => (s.sid ? `statement "${s.sid}"` : `statement [${s.actions.join(", ")}]`);
+
+/** Action patterns that grant every action of a service, or of all services. */
+const isServiceWildcard = (action: string): boolean => action === "*" || /^[\w-]+:\*$/.test(action);
+
+/** Verbs of actions that only read. An action pattern is read-only if what precedes its first `*` starts with one. */
+const READ_VERBS = ["Get", "List", "Describe", "BatchGet", "Query", "Scan", "Search", "Lookup", "View", "Select", "Head"];
+
+export function isReadOnlyAction(action: string): boolean {
+  const verb = action.split(":")[1] ?? "";
+  const fixed = verb.split(/[*?]/)[0];
+  return READ_VERBS.some((r) => fixed.startsWith(r));
+}
+
+export interface StarOnlyAction {
+  readonly action: string;
+  readonly reason: string;
+  /** A condition key that must narrow the statement, when the service offers one. */
+  readonly requiredConditionKey?: string;
+}
+
+/**
+ * Write actions that accept no resource but `*` (no resource type in the Service Authorization Reference), so
+ * `Resource: "*"` is the only way to grant them. Everything else must name its resources.
+ */
+export const STAR_ONLY_ACTIONS: readonly StarOnlyAction[] = [
+  {
+    action: "cloudwatch:PutMetricData",
+    reason: "CloudWatch metrics have no ARN; the cloudwatch:namespace condition key limits the namespaces written",
+    requiredConditionKey: "cloudwatch:namespace",
+  },
+  { action: "ecr:GetAuthorizationToken", reason: "the registry login token is account-wide; it has no resource type" },
+  {
+    action: "ecs:RegisterTaskDefinition",
+    reason: "task definitions are registered before they have an ARN; the action has no resource type",
+  },
+  { action: "ecs:DeregisterTaskDefinition", reason: "the action has no resource type" },
+  { action: "xray:PutTraceSegments", reason: "X-Ray trace data has no resource type" },
+  { action: "xray:PutTelemetryRecords", reason: "X-Ray telemetry has no resource type" },
+  { action: "ssmmessages:CreateControlChannel", reason: "ECS Exec's Session Manager channels have no resource type" },
+  { action: "ssmmessages:CreateDataChannel", reason: "ECS Exec's Session Manager channels have no resource type" },
+  { action: "ssmmessages:OpenControlChannel", reason: "ECS Exec's Session Manager channels have no resource type" },
+  { action: "ssmmessages:OpenDataChannel", reason: "ECS Exec's Session Manager channels have no resource type" },
+];
+
+const starOnly = (action: string): StarOnlyAction | undefined =>
+  STAR_ONLY_ACTIONS.find((a) => a.action.toLowerCase() === action.toLowerCase());
+
+const hasConditionKey = (s: Statement, key: string): boolean =>
+  s.conditions.some((c) => c.variable.toLowerCase() === key.toLowerCase() && c.values.length > 0);
+
+/** Matches AWS-managed policies that grant a whole service or everything. */
+const FULL_ACCESS_POLICY = /:iam::aws:policy\/(?:.*\/)?(AdministratorAccess|PowerUserAccess|IAMFullAccess|[\w-]*Full_?Access(?:V\d+)?)$/;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Secrets read by data sources.
+
+/** Data sources that read a secret, and their attributes that hold it (`*`: every attribute but the listed safe ones). */
+const SECRET_SOURCES: Record<string, { secret: readonly string[] }> = {
+  aws_secretsmanager_secret_version: { secret: ["secret_string", "secret_binary", "secret_string_wo"] },
+  aws_ssm_parameter: { secret: ["value", "insecure_value"] },
+  aws_kms_secrets: { secret: ["plaintext"] },
+  aws_secretsmanager_random_password: { secret: ["random_password"] },
+};
+
+const readsSecret = (r: ReturnType<typeof referencesIn>[number]): boolean =>
+  r.kind === "data" && r.type in SECRET_SOURCES && (r.attribute === undefined || SECRET_SOURCES[r.type].secret.includes(r.attribute));
+
+/** Locals whose value carries a secret, directly or through other locals. */
+function taintedLocals(stack: StackView): Map<string, string> {
+  const locals = (stack.json.locals ?? {}) as Record<string, unknown>;
+  const tainted = new Map<string, string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, value] of Object.entries(locals)) {
+      if (tainted.has(name)) continue;
+      for (const r of referencesIn(value)) {
+        const origin = readsSecret(r) ? `${r.address}.${r.attribute ?? ""}` : r.kind === "local" ? tainted.get(r.name) : undefined;
+        if (origin) {
+          tainted.set(name, origin);
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  return tainted;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ECS container definitions.
+
+interface Container {
+  readonly name: string;
+  readonly def: Record<string, unknown>;
+}
+
+function containersOf(b: Block): Container[] | undefined {
+  const parsed = parseJsonDocument(String(b.body.container_definitions ?? ""));
+  if (!Array.isArray(parsed)) return undefined;
+  return (parsed as Record<string, unknown>[]).map((def, i) => ({ name: String(def.name ?? `#${i}`), def }));
+}
+
+const ROOT_USER = /^(root|0)(:.*)?$/;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The rules.
+
+const perResource =
+  (type: string, test: (b: Block, stack: StackView) => string | undefined) =>
+  (stack: StackView): Violation[] =>
+    stack.resources(type).flatMap((b) => {
+      const detail = test(b, stack);
+      return detail === undefined ? [] : [{ address: b.address, detail }];
+    });
+
+const S3_BLOCK_FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
+
+export const RULES: readonly Rule[] = [
+  {
+    id: "QS-GEN-001",
+    checkov: [],
+    severity: "HIGH",
+    title: "IAM policies and ECS container definitions are readable by the checker",
+    fix:
+      "Write policies as an aws_iam_policy_document data source, JSON text or Fn.jsonencode of a literal, and " +
+      "container definitions as JSON text or Fn.jsonencode, so the rules can see every statement and container.",
+    check: (stack) => [
+      ...identityPolicies(stack).flatMap((p) =>
+        "unreadable" in p.doc ? [{ address: p.address, detail: `policy cannot be read: ${p.doc.unreadable}` }] : [],
+      ),
+      ...stack
+        .resources("aws_ecs_task_definition")
+        .flatMap((b) => (containersOf(b) ? [] : [{ address: b.address, detail: "container_definitions cannot be read" }])),
+    ],
+  },
+  {
+    id: "QS-SQS-001",
+    checkov: ["CKV_AWS_27"],
+    severity: "HIGH",
+    title: "SQS queues are encrypted at rest",
+    fix: "Set sqs_managed_sse_enabled = true, or kms_master_key_id to a KMS key.",
+    check: perResource("aws_sqs_queue", (b) =>
+      isTrue(b.body.sqs_managed_sse_enabled) || present(b.body.kms_master_key_id)
+        ? undefined
+        : "neither sqs_managed_sse_enabled nor kms_master_key_id is set",
+    ),
+  },
+  {
+    id: "QS-SQS-002",
+    checkov: [],
+    severity: "MEDIUM",
+    title: "SQS queues have a dead-letter queue, or are one",
+    fix:
+      "Give the queue a redrive_policy (deadLetterTargetArn, maxReceiveCount) to a dead-letter queue; a queue that " +
+      "is itself a dead-letter queue passes.",
+    check: perResource("aws_sqs_queue", (b, stack) => {
+      if (present(b.body.redrive_policy) || present(b.body.redrive_allow_policy)) return undefined;
+      if (linked(stack, "aws_sqs_queue_redrive_policy", "queue_url", b, ["id", "url"]).length > 0) return undefined;
+      const redrives = [
+        ...stack.resources("aws_sqs_queue").map((q) => q.body.redrive_policy),
+        ...stack.resources("aws_sqs_queue_redrive_policy").map((r) => r.body.redrive_policy),
+        ...stack.resources("aws_sqs_queue_redrive_allow_policy").map((r) => r.body.queue_url),
+      ];
+      if (redrives.some((r) => refersTo(r, b.address))) return undefined;
+      return "no redrive_policy, and no queue uses it as dead-letter queue";
+    }),
+  },
+  {
+    id: "QS-S3-001",
+    checkov: ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
+    severity: "HIGH",
+    title: "S3 buckets block public access",
+    fix: `Add an aws_s3_bucket_public_access_block for the bucket with ${S3_BLOCK_FLAGS.join(", ")} all true.`,
+    check: perResource("aws_s3_bucket", (b, stack) => {
+      const blocks = [
+        ...linked(stack, "aws_s3_bucket_public_access_block", "bucket", b, ["id", "bucket"], "bucket"),
+        ...stack.resources("aws_s3_account_public_access_block"),
+      ];
+      if (blocks.length === 0) return "no aws_s3_bucket_public_access_block for this bucket";
+      const missing = S3_BLOCK_FLAGS.filter((f) => !blocks.some((p) => isTrue(p.body[f])));
+      return missing.length === 0 ? undefined : `public access block without ${missing.join(", ")}`;
+    }),
+  },
+  {
+    id: "QS-S3-002",
+    checkov: ["CKV_AWS_19", "CKV_AWS_145"],
+    severity: "MEDIUM",
+    title: "S3 buckets have default server-side encryption configured",
+    fix:
+      "Add an aws_s3_bucket_server_side_encryption_configuration for the bucket (sse_algorithm aws:kms with a key " +
+      "also satisfies checkov CKV_AWS_145; AES256 satisfies CKV_AWS_19).",
+    check: perResource("aws_s3_bucket", (b, stack) => {
+      const configs = linked(stack, "aws_s3_bucket_server_side_encryption_configuration", "bucket", b, ["id", "bucket"], "bucket");
+      const ok = configs.some((c) =>
+        nested(c.body.rule).some((r) =>
+          nested(r.apply_server_side_encryption_by_default).some((d) => present(d.sse_algorithm)),
+        ),
+      );
+      return ok ? undefined : "no aws_s3_bucket_server_side_encryption_configuration with an sse_algorithm";
+    }),
+  },
+  {
+    id: "QS-S3-003",
+    checkov: [],
+    severity: "MEDIUM",
+    title: "S3 buckets deny requests that do not use TLS",
+    fix:
+      'Add a bucket policy statement: Deny, Principal "*", Action s3:*, Resource the bucket and bucket/*, ' +
+      'Condition Bool aws:SecureTransport = "false".',
+    check: perResource("aws_s3_bucket", (b, stack) => {
+      const policies = linked(stack, "aws_s3_bucket_policy", "bucket", b, ["id", "bucket"], "bucket");
+      const denies = policies.some((p) => {
+        const doc = readPolicy(p.body.policy, stack.blocks);
+        if ("unreadable" in doc) return false;
+        return doc.statements.some((s) => {
+          const everyone = s.principals.some((pr) => pr.identifiers.includes("*"));
+          const allS3 = s.actions.some((a) => a === "*" || a.toLowerCase() === "s3:*");
+          const insecure = s.conditions.some(
+            (c) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false"),
+          );
+          const onBucket = s.resources.some((r) => refersTo(r, b.address, ["arn"]) && !r.endsWith("/*"));
+          const onObjects = s.resources.some((r) => refersTo(r, b.address, ["arn"]) && r.endsWith("/*"));
+          return s.effect === "Deny" && everyone && allS3 && insecure && onBucket && onObjects;
+        });
+      });
+      return denies ? undefined : "no bucket policy denies aws:SecureTransport = false on the bucket and its objects";
+    }),
+  },
+  {
+    id: "QS-S3-004",
+    checkov: ["CKV_AWS_21"],
+    severity: "LOW",
+    title: "S3 buckets have versioning enabled, or a suppression that says why not",
+    fix: 'Add an aws_s3_bucket_versioning with versioning_configuration.status = "Enabled", or suppress with the reason.',
+    check: perResource("aws_s3_bucket", (b, stack) =>
+      linked(stack, "aws_s3_bucket_versioning", "bucket", b, ["id", "bucket"], "bucket").some((v) =>
+        nested(v.body.versioning_configuration).some((c) => c.status === "Enabled"),
+      )
+        ? undefined
+        : "versioning is not enabled",
+    ),
+  },
+  {
+    id: "QS-SNS-001",
+    checkov: ["CKV_AWS_26"],
+    severity: "MEDIUM",
+    title: "SNS topics are encrypted at rest",
+    fix:
+      "Set kms_master_key_id. A service that publishes (CodeStar Notifications, EventBridge) needs a customer " +
+      "managed key whose key policy lets it use the key; the AWS-managed alias/aws/sns key cannot grant that.",
+    check: perResource("aws_sns_topic", (b) => (present(b.body.kms_master_key_id) ? undefined : "kms_master_key_id is not set")),
+  },
+  {
+    id: "QS-LOG-001",
+    checkov: ["CKV_AWS_66"],
+    severity: "MEDIUM",
+    title: "CloudWatch log groups have a retention period",
+    fix: "Set retention_in_days (the blueprint keeps 30 days).",
+    check: perResource("aws_cloudwatch_log_group", (b) => {
+      const days = b.body.retention_in_days;
+      return present(days) && days !== 0 && days !== "0" ? undefined : "retention_in_days is not set (logs kept forever)";
+    }),
+  },
+  {
+    id: "QS-LOG-002",
+    checkov: ["CKV_AWS_158"],
+    severity: "LOW",
+    title: "CloudWatch log groups are encrypted with a KMS key",
+    fix:
+      "Set kms_key_id to a customer managed key whose policy allows logs.<region>.amazonaws.com, or suppress " +
+      "where the logs hold nothing that warrants a key of their own.",
+    check: perResource("aws_cloudwatch_log_group", (b) => (present(b.body.kms_key_id) ? undefined : "kms_key_id is not set")),
+  },
+  {
+    id: "QS-KMS-001",
+    checkov: ["CKV_AWS_7"],
+    severity: "MEDIUM",
+    title: "Symmetric KMS keys rotate",
+    fix: "Set enable_key_rotation = true.",
+    check: perResource("aws_kms_key", (b) => {
+      const spec = b.body.customer_master_key_spec;
+      if (present(spec) && spec !== "SYMMETRIC_DEFAULT") return undefined;
+      return isTrue(b.body.enable_key_rotation) ? undefined : "enable_key_rotation is not true";
+    }),
+  },
+  {
+    id: "QS-ECR-001",
+    checkov: ["CKV_AWS_163"],
+    severity: "MEDIUM",
+    title: "ECR repositories scan images on push",
+    fix: "Set image_scanning_configuration { scan_on_push = true }.",
+    check: perResource("aws_ecr_repository", (b) =>
+      nested(b.body.image_scanning_configuration).some((c) => isTrue(c.scan_on_push)) ? undefined : "scan_on_push is not true",
+    ),
+  },
+  {
+    id: "QS-ECR-002",
+    checkov: ["CKV_AWS_51"],
+    severity: "MEDIUM",
+    title: "ECR repositories have immutable tags",
+    fix: 'Set image_tag_mutability = "IMMUTABLE" and tag images with the commit hash, never with a moving tag like latest.',
+    check: perResource("aws_ecr_repository", (b) =>
+      b.body.image_tag_mutability === "IMMUTABLE" ? undefined : `image_tag_mutability is ${String(b.body.image_tag_mutability ?? "MUTABLE (default)")}`,
+    ),
+  },
+  {
+    id: "QS-IAM-001",
+    checkov: ["CKV_AWS_63", "CKV_AWS_62", "CKV_AWS_286"],
+    severity: "HIGH",
+    title: 'IAM policies allow no "*" or "<service>:*" action and no NotAction',
+    fix: "List the actions the principal needs.",
+    check: (stack) =>
+      allowStatements(stack).flatMap(({ address, statement: s }) => {
+        const wild = s.actions.filter(isServiceWildcard);
+        const out: Violation[] = [];
+        if (wild.length > 0) out.push({ address, detail: `${describe(s)} allows ${wild.join(", ")}` });
+        if (s.notActions.length > 0) out.push({ address, detail: `${describe(s)} allows everything but ${s.notActions.join(", ")}` });
+        return out;
+      }),
+  },
+  {
+    id: "QS-IAM-002",
+    checkov: ["CKV_AWS_355", "CKV_AWS_290", "CKV_AWS_111"],
+    severity: "HIGH",
+    title: 'IAM policies allow no write action on resource "*", except actions that accept only "*"',
+    fix:
+      "Name the resources (ARNs, or ARN patterns of this stack). For an action that accepts only \"*\" " +
+      "(listed in the README with its reason), add the condition key it offers.",
+    check: (stack) =>
+      allowStatements(stack).flatMap(({ address, statement: s }) => {
+        if (!s.resources.includes("*") && s.notResources.length === 0) return [];
+        const out: Violation[] = [];
+        for (const action of s.actions) {
+          if (isServiceWildcard(action) || isReadOnlyAction(action) || actionMatches(action, "iam:PassRole")) continue;
+          const allowed = starOnly(action);
+          if (!allowed) out.push({ address, detail: `${describe(s)} allows ${action} on every resource` });
+          else if (allowed.requiredConditionKey && !hasConditionKey(s, allowed.requiredConditionKey))
+            out.push({ address, detail: `${describe(s)} allows ${action} without a ${allowed.requiredConditionKey} condition` });
+        }
+        return out;
+      }),
+  },
+  {
+    id: "QS-IAM-003",
+    checkov: ["CKV_AWS_274", "CKV2_AWS_56"],
+    severity: "HIGH",
+    title: "No AWS-managed full-access or administrator policy is attached",
+    fix: "Replace the managed policy with an inline policy listing the actions and resources needed.",
+    check: (stack) => {
+      const out: Violation[] = [];
+      const flag = (b: Block, arns: unknown) => {
+        for (const arn of Array.isArray(arns) ? arns : [arns]) {
+          const m = typeof arn === "string" ? FULL_ACCESS_POLICY.exec(arn) : null;
+          if (m) out.push({ address: b.address, detail: `attaches the AWS-managed policy ${m[1]}` });
+        }
+      };
+      for (const type of ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment"])
+        for (const b of stack.resources(type)) flag(b, b.body.policy_arn);
+      for (const b of stack.resources("aws_iam_role")) flag(b, b.body.managed_policy_arns ?? []);
+      for (const b of stack.resources("aws_iam_role_policy_attachments_exclusive")) flag(b, b.body.policy_arns ?? []);
+      return out;
+    },
+  },
+  {
+    id: "QS-IAM-004",
+    checkov: ["CKV_AWS_286"],
+    severity: "HIGH",
+    title: "iam:PassRole names its roles and has an iam:PassedToService condition",
+    fix:
+      'Allow iam:PassRole only on the ARNs of the roles to pass (no "*") and add a StringEquals condition on ' +
+      "iam:PassedToService naming the service that receives them (ecs-tasks.amazonaws.com, …).",
+    check: (stack) =>
+      allowStatements(stack).flatMap(({ address, statement: s }) => {
+        if (!s.actions.some((a) => actionMatches(a, "iam:PassRole"))) return [];
+        const problems: string[] = [];
+        if (s.resources.length === 0 || s.notResources.length > 0 || s.resources.some((r) => r.includes("*")))
+          problems.push(`resources ${s.resources.length ? s.resources.join(", ") : "NotResource"} are not exact role ARNs`);
+        if (!hasConditionKey(s, "iam:PassedToService")) problems.push("no iam:PassedToService condition");
+        return problems.length ? [{ address, detail: `${describe(s)} allows iam:PassRole with ${problems.join("; ")}` }] : [];
+      }),
+  },
+  {
+    id: "QS-VPC-001",
+    checkov: ["CKV2_AWS_11"],
+    severity: "MEDIUM",
+    title: "VPCs have flow logs",
+    fix: "Add an aws_flow_log for the VPC (traffic_type ALL) to a CloudWatch log group with retention, or to S3.",
+    check: perResource("aws_vpc", (b, stack) =>
+      linked(stack, "aws_flow_log", "vpc_id", b, ["id"]).some((f) => present(f.body.log_destination) || present(f.body.log_group_name))
+        ? undefined
+        : "no aws_flow_log with a destination for this VPC",
+    ),
+  },
+  {
+    id: "QS-VPC-002",
+    checkov: ["CKV2_AWS_12"],
+    severity: "HIGH",
+    title: "The default security group of every VPC has no rules",
+    fix:
+      "Manage it with an aws_default_security_group that has no ingress or egress blocks (Terraform then removes " +
+      "AWS's default rules), and attach no rule resources to it.",
+    check: (stack) => {
+      const out: Violation[] = [];
+      const defaults = stack.resources("aws_default_security_group");
+      for (const vpc of stack.resources("aws_vpc")) {
+        if (!defaults.some((d) => refersTo(d.body.vpc_id, vpc.address, ["id"])))
+          out.push({ address: vpc.address, detail: "its default security group is not managed (AWS's default rules stay)" });
+      }
+      for (const d of defaults) {
+        const rules = [...nested(d.body.ingress), ...nested(d.body.egress)];
+        if (rules.length > 0) out.push({ address: d.address, detail: `has ${rules.length} inline rule(s)` });
+      }
+      for (const type of ["aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"]) {
+        for (const r of stack.resources(type)) {
+          const id = r.body.security_group_id;
+          const toDefault =
+            defaults.some((d) => refersTo(id, d.address, ["id"])) ||
+            stack.resources("aws_vpc").some((v) => refersTo(id, v.address, ["default_security_group_id"]));
+          if (toDefault) out.push({ address: r.address, detail: "adds a rule to a default security group" });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    id: "QS-ECS-001",
+    checkov: [],
+    severity: "MEDIUM",
+    title: "ECS containers run as a non-root user",
+    fix: 'Set "user" in the container definition to a non-root user (e.g. "1000", or "node" for Node.js images).',
+    check: (stack) =>
+      stack.resources("aws_ecs_task_definition").flatMap((b) =>
+        (containersOf(b) ?? []).flatMap((c) => {
+          const user = c.def.user;
+          if (typeof user === "string" && user !== "" && !ROOT_USER.test(user)) return [];
+          return [{ address: b.address, detail: `container ${c.name} runs as ${user ? `user ${String(user)}` : "the image's user (root unless the image sets USER)"}` }];
+        }),
+      ),
+  },
+  {
+    id: "QS-ECS-002",
+    checkov: ["CKV_AWS_336"],
+    severity: "MEDIUM",
+    title: "ECS containers have a read-only root file system",
+    fix:
+      'Set "readonlyRootFilesystem": true and mount a volume where the process must write (e.g. /tmp); suppress ' +
+      "with the reason where the container cannot run read-only.",
+    check: (stack) =>
+      stack.resources("aws_ecs_task_definition").flatMap((b) =>
+        (containersOf(b) ?? [])
+          .filter((c) => c.def.readonlyRootFilesystem !== true)
+          .map((c) => ({ address: b.address, detail: `container ${c.name} has a writable root file system` })),
+      ),
+  },
+  {
+    id: "QS-ECS-003",
+    checkov: ["CKV_AWS_334"],
+    severity: "HIGH",
+    title: "ECS containers are not privileged",
+    fix: 'Remove "privileged": true from the container definition.',
+    check: (stack) =>
+      stack.resources("aws_ecs_task_definition").flatMap((b) =>
+        (containersOf(b) ?? [])
+          .filter((c) => c.def.privileged === true)
+          .map((c) => ({ address: b.address, detail: `container ${c.name} is privileged` })),
+      ),
+  },
+  {
+    id: "QS-CB-001",
+    checkov: ["CKV_AWS_316"],
+    severity: "MEDIUM",
+    title: "CodeBuild projects run privileged only to build container images",
+    fix:
+      "Turn privileged_mode off, unless the project builds a container image with Docker: then suppress on that " +
+      "project with that reason.",
+    check: perResource("aws_codebuild_project", (b) =>
+      nested(b.body.environment).some((e) => isTrue(e.privileged_mode)) ? "environment.privileged_mode is true" : undefined,
+    ),
+  },
+  {
+    id: "QS-LMB-001",
+    checkov: [],
+    severity: "MEDIUM",
+    title: "Lambda functions write to a log group of their own, managed here (with retention)",
+    fix:
+      "Create an aws_cloudwatch_log_group named /aws/lambda/<function_name> (or set logging_config.log_group to a " +
+      "managed log group), so retention and encryption are set instead of a log group Lambda creates on first run.",
+    check: perResource("aws_lambda_function", (b, stack) => {
+      const groups = stack.resources("aws_cloudwatch_log_group");
+      const configured = nested(b.body.logging_config).map((c) => c.log_group).filter(present);
+      if (configured.some((g) => groups.some((lg) => designates(g, lg, ["name", "id"], "name")))) return undefined;
+      const fn = b.body.function_name;
+      const defaultName = (name: unknown) =>
+        typeof name === "string" &&
+        ((typeof fn === "string" && name === `/aws/lambda/${fn}`) ||
+          name === `/aws/lambda/\${${b.address}.function_name}` ||
+          (name.startsWith("/aws/lambda/") && refersTo(name, b.address, ["function_name"])));
+      if (configured.length === 0 && groups.some((lg) => defaultName(lg.body.name))) return undefined;
+      return configured.length > 0
+        ? "logging_config.log_group is not a log group of this stack"
+        : `no aws_cloudwatch_log_group named /aws/lambda/${typeof fn === "string" ? fn : "<function_name>"}`;
+    }),
+  },
+  {
+    id: "QS-LMB-002",
+    checkov: ["CKV_AWS_116"],
+    severity: "MEDIUM",
+    title: "Lambda functions keep failed asynchronous invocations (dead-letter queue or on-failure destination)",
+    fix:
+      "Set dead_letter_config.target_arn (also satisfies checkov CKV_AWS_116), or add an " +
+      "aws_lambda_function_event_invoke_config with destination_config.on_failure.destination.",
+    check: perResource("aws_lambda_function", (b, stack) => {
+      if (nested(b.body.dead_letter_config).some((d) => present(d.target_arn))) return undefined;
+      const configs = linked(stack, "aws_lambda_function_event_invoke_config", "function_name", b, ["function_name", "arn"], "function_name");
+      const onFailure = configs.some((c) =>
+        nested(c.body.destination_config).some((d) => nested(d.on_failure).some((f) => present(f.destination))),
+      );
+      return onFailure ? undefined : "no dead_letter_config and no on-failure destination";
+    }),
+  },
+  {
+    id: "QS-SEC-001",
+    checkov: [],
+    severity: "HIGH",
+    title: "No secret value read by a data source flows into a resource argument",
+    fix:
+      "Let the service read the secret at run time (ECS secrets valueFrom, a CodeStar connection instead of an " +
+      "OAuth token), or pass it through an ephemeral resource into a write-only (_wo) argument: an argument keeps " +
+      "the secret in plan files and state.",
+    check: (stack) => {
+      const tainted = taintedLocals(stack);
+      return stack.blocks
+        .filter((b) => b.kind === "resource")
+        .flatMap((b) => {
+          const out: Violation[] = [];
+          for (const { path, value: text } of stringsIn(b.body)) {
+            for (const r of referencesIn(text)) {
+              const origin = readsSecret(r) ? `${r.address}${r.attribute ? `.${r.attribute}` : ""}` : r.kind === "local" ? tainted.get(r.name) : undefined;
+              if (origin) out.push({ address: b.address, detail: `argument ${path} carries the secret ${origin}` });
+            }
+          }
+          return out;
+        });
+    },
+  },
+];
