@@ -1,0 +1,92 @@
+/**
+ * The worker against a real SQS server (fauxqs on loopback). CloudWatch cannot run here, so it is mocked.
+ */
+import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import { loadWorkerConfig } from "../../../app-code/worker/src/config";
+import { silentLog } from "../../../app-code/worker/src/log";
+import { Worker } from "../../../app-code/worker/src/worker";
+import { FauxqsProcess, startFauxqs } from "../../../tools/local/fauxqs";
+import { createLocalQueues, LocalQueues, localSqsClient } from "../../../tools/local/queues";
+import { waitFor } from "../wait";
+
+let fauxqs: FauxqsProcess;
+const cloudwatch = mockClient(CloudWatchClient);
+const workers: Worker[] = [];
+
+beforeAll(async () => {
+  fauxqs = await startFauxqs();
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop("test end")));
+  await fauxqs.stop();
+});
+beforeEach(() => cloudwatch.reset());
+
+function startWorker(queues: LocalQueues, env: Record<string, string> = {}): Worker {
+  const config = loadWorkerConfig({
+    QUEUE_URL: queues.queueUrl,
+    WORKER_CONCURRENCY: "4",
+    RECEIVE_WAIT_SECONDS: "1",
+    METRIC_FLUSH_SECONDS: "3600",
+    ...env,
+  });
+  const worker = new Worker(config, { sqs: localSqsClient(fauxqs.endpoint), cloudwatch: new CloudWatchClient({ region: "us-east-1" }), log: silentLog });
+  workers.push(worker);
+  return worker;
+}
+
+async function send(queues: LocalQueues, bodies: string[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    const res = await queues.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queues.queueUrl,
+        Entries: bodies.slice(i, i + 10).map((MessageBody, j) => ({ Id: String(j), MessageBody, MessageGroupId: `g${(i + j) % 8}` })),
+      }),
+    );
+    expect(res.Failed ?? []).toEqual([]);
+  }
+}
+
+test("processes every valid message, deletes it, batches the metric; poison goes to the DLQ and the worker keeps going", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "mixed", maxReceiveCount: 3 });
+  const good = Array.from({ length: 40 }, (_, i) => JSON.stringify({ id: `m${i}`, duration: 0.02 }));
+  const poison = ["not json", JSON.stringify({ id: "neg", duration: -1 }), JSON.stringify({ id: "big", duration: 10_000 })];
+  await send(queues, [...good.slice(0, 20), ...poison, ...good.slice(20)]);
+
+  const worker = startWorker(queues);
+  await worker.start();
+  await waitFor("all messages handled", async () => worker.stats.processed === 40 && (await queues.dlq()).ready === 3, 8000, async () => ({
+    stats: worker.stats,
+    main: await queues.main(),
+    dlq: await queues.dlq(),
+  }));
+  await worker.stop("test");
+
+  expect(await queues.main()).toMatchObject({ ready: 0, inflight: 0, delayed: 0 });
+  expect((await queues.dlq()).bodies.sort()).toEqual([...poison].sort());
+  expect(worker.stats).toMatchObject({ processed: 40, deleteFailures: 0, released: 0 });
+  expect(worker.stats.invalid).toBeGreaterThanOrEqual(poison.length);
+
+  // Metrics: one PutMetricData at shutdown carrying all 40 samples with the blueprint's dimensions.
+  const puts = cloudwatch.commandCalls(PutMetricDataCommand);
+  expect(puts).toHaveLength(1);
+  const input = puts[0].args[0].input;
+  expect(input.Namespace).toBe("ECS-SQS-BPI");
+  const datum = input.MetricData![0];
+  expect(datum).toMatchObject({
+    MetricName: "MsgProcessingDuration",
+    Unit: "Seconds",
+    Dimensions: [
+      { Name: "Type", Value: "Single-Queue" },
+      { Name: "QueueName", Value: "mixed.fifo" },
+    ],
+  });
+  expect(input.MetricData!.flatMap((d) => d.Counts!).reduce((a, b) => a + b, 0)).toBe(40);
+  // Measured durations (ms resolution; a 20 ms timer may fire a fraction of a millisecond early).
+  for (const v of input.MetricData!.flatMap((d) => d.Values!)) {
+    expect(v).toBeGreaterThanOrEqual(0.015);
+    expect(v).toBeLessThan(1);
+  }
+}, 15_000);

@@ -1,0 +1,45 @@
+/**
+ * Reading and validating environment variables for the code that runs in AWS. Every error names the variable,
+ * the value and what is allowed, so a bad task definition or Lambda setting fails at start, not mid-work.
+ */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+export function requireString(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`${name} is required (got ${JSON.stringify(env[name] ?? null)})`);
+  return value;
+}
+
+export function optionalString(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+export interface NumberRule {
+  default: number;
+  min: number;
+  max: number;
+  integer?: boolean;
+  /** When true, min itself is not allowed (for "> 0" settings). */
+  exclusiveMin?: boolean;
+}
+
+export function readNumber(env: Env, name: string, rule: NumberRule): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return rule.default;
+  const value = Number(raw);
+  const lowOk = rule.exclusiveMin ? value > rule.min : value >= rule.min;
+  if (!Number.isFinite(value) || !lowOk || value > rule.max || (rule.integer && !Number.isInteger(value))) {
+    const kind = rule.integer ? "an integer" : "a number";
+    const low = rule.exclusiveMin ? `greater than ${rule.min}` : `from ${rule.min}`;
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected ${kind} ${low} up to ${rule.max}`);
+  }
+  return value;
+}

@@ -1,0 +1,269 @@
+import { once } from "node:events";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  Message,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import { Consumer } from "sqs-consumer";
+import { parseWorkMessage } from "../../shared/work-message";
+import { WorkerConfig } from "./config";
+import { Log } from "./log";
+import { MetricSender, MetricsPublisher } from "./metrics-publisher";
+import { TaskProtection } from "./task-protection";
+
+export interface WorkerDeps {
+  sqs: SQSClient;
+  cloudwatch: MetricSender;
+  log: Log;
+}
+
+export interface WorkerStats {
+  received: number;
+  /** Processed and deleted. */
+  processed: number;
+  /** Bad bodies, left for the dead-letter queue. */
+  invalid: number;
+  /** Made visible again at shutdown without being processed. */
+  released: number;
+  deleteFailures: number;
+}
+
+type Outcome = "done" | "aborted";
+
+interface Job {
+  message: Message;
+  expectedEnd: number;
+  abort: AbortController;
+  elapsedSeconds: number;
+  done: Promise<Outcome>;
+}
+
+/**
+ * The queue worker. sqs-consumer runs the long-poll loop and receives at most `concurrency` messages, only when
+ * every slot is free (no prefetch: a prefetched message is hidden from ApproximateNumberOfMessagesVisible, which
+ * is what the service scales on). The batch handler here does the rest: validation, the simulated work,
+ * visibility extension, one DeleteMessageBatch per batch, metrics, task protection and the shutdown decisions.
+ */
+export class Worker {
+  readonly stats: WorkerStats = { received: 0, processed: 0, invalid: 0, released: 0, deleteFailures: 0 };
+  readonly metrics: MetricsPublisher;
+  readonly protection: TaskProtection;
+  private consumer?: Consumer;
+  private visibilityTimeoutSeconds = 30;
+  private stopping = false;
+  private stopped?: Promise<void>;
+  private readonly active = new Set<Job>();
+
+  constructor(
+    private readonly config: WorkerConfig,
+    private readonly deps: WorkerDeps,
+  ) {
+    this.metrics = new MetricsPublisher({
+      cloudwatch: deps.cloudwatch,
+      namespace: config.metricNamespace,
+      metricName: config.appMetricName,
+      dimensions: [
+        { Name: "Type", Value: config.metricType },
+        { Name: "QueueName", Value: config.queueName },
+      ],
+      flushSeconds: config.metricFlushSeconds,
+      log: deps.log,
+    });
+    this.protection = new TaskProtection({
+      agentUri: config.ecsAgentUri,
+      // Longer than any valid message, so protection cannot lapse mid-message between renewals.
+      expiresInMinutes: Math.max(5, Math.ceil((2 * config.maxDurationSeconds) / 60)),
+      log: deps.log,
+    });
+  }
+
+  /** Reads the queue's visibility timeout (fails fast on a wrong URL or missing permission) and starts polling. */
+  async start(): Promise<void> {
+    const { config, deps } = this;
+    const attrs = await deps.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: config.queueUrl, AttributeNames: ["VisibilityTimeout"] }),
+    );
+    this.visibilityTimeoutSeconds = Number(attrs.Attributes?.VisibilityTimeout ?? 30);
+    const consumer = Consumer.create({
+      queueUrl: config.queueUrl,
+      sqs: deps.sqs,
+      batchSize: config.concurrency,
+      waitTimeSeconds: config.receiveWaitSeconds,
+      handleMessageBatch: (messages) => this.handleBatch(messages),
+      // We delete ourselves, to check each entry of DeleteMessageBatch's answer.
+      shouldDeleteMessages: false,
+      suppressFifoWarning: true,
+      // stop() then waits for a pending long poll (its messages get released) and for the batch in hand.
+      pollingCompleteWaitTimeMs: config.stopTimeoutSeconds * 1000,
+    });
+    consumer.on("error", (err) => deps.log.error("SQS error", { error: String(err), queueUrl: config.queueUrl }));
+    consumer.on("empty", () => void this.protection.unprotect());
+    this.consumer = consumer;
+    this.metrics.start();
+    consumer.start();
+    deps.log.info("worker started", {
+      queueUrl: config.queueUrl,
+      concurrency: config.concurrency,
+      visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
+      taskProtection: this.protection.enabled,
+    });
+  }
+
+  /**
+   * Graceful stop (SIGTERM): no new receives; in-flight messages that can finish before the stop timeout (minus a
+   * margin for the deletes and the metric flush) finish, the others are made visible again at once; metrics are
+   * flushed and protection is turned off. Idempotent.
+   */
+  stop(reason = "stop requested"): Promise<void> {
+    this.stopped ??= this.doStop(reason);
+    return this.stopped;
+  }
+
+  private async doStop(reason: string): Promise<void> {
+    const { config, deps } = this;
+    this.stopping = true;
+    const marginMs = Math.min(10_000, config.stopTimeoutSeconds * 250);
+    const deadline = Date.now() + config.stopTimeoutSeconds * 1000 - marginMs;
+    let aborted = 0;
+    for (const job of this.active) {
+      if (job.expectedEnd > deadline) {
+        job.abort.abort();
+        aborted++;
+      }
+    }
+    deps.log.info("worker stopping", { reason, inFlight: this.active.size, releasing: aborted });
+    if (this.consumer) {
+      const consumerStopped = once(this.consumer, "stopped");
+      this.consumer.stop();
+      await consumerStopped;
+    }
+    await this.metrics.stop();
+    await this.protection.unprotect();
+    deps.log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
+  }
+
+  private async handleBatch(messages: Message[]): Promise<Message[]> {
+    const { deps } = this;
+    this.stats.received += messages.length;
+    try {
+      if (this.stopping) {
+        // Received by a poll that was already under way at SIGTERM: hand them straight back.
+        await this.makeVisible(messages);
+        this.stats.released += messages.length;
+        return [];
+      }
+      await this.protection.protect();
+      const jobs: Job[] = [];
+      const invalid: Message[] = [];
+      for (const message of messages) {
+        const parsed = parseWorkMessage(message.Body, this.config.maxDurationSeconds);
+        if (parsed.ok) {
+          jobs.push(this.startJob(message, parsed.message.duration));
+        } else {
+          invalid.push(message);
+          deps.log.warn("invalid message left for the dead-letter queue", { messageId: message.MessageId, reason: parsed.reason });
+        }
+      }
+      this.stats.invalid += invalid.length;
+      // Visible again at once: the receive count climbs to maxReceiveCount quickly, SQS moves the message to the
+      // DLQ, and its FIFO group is not blocked for a whole visibility timeout per attempt.
+      const releasingInvalid = this.makeVisible(invalid);
+      const heartbeat = this.startHeartbeat(jobs);
+      const outcomes = await Promise.all(jobs.map((j) => j.done));
+      clearInterval(heartbeat);
+      const finished = jobs.filter((_, i) => outcomes[i] === "done");
+      const aborted = jobs.filter((_, i) => outcomes[i] === "aborted").map((j) => j.message);
+      this.stats.released += aborted.length;
+      await Promise.all([releasingInvalid, this.makeVisible(aborted), this.deleteFinished(finished)]);
+    } catch (err) {
+      // Never let the loop die on one batch; undeleted messages come back after their visibility timeout.
+      deps.log.error("batch failed", { error: String(err), messageIds: messages.map((m) => m.MessageId) });
+    }
+    return [];
+  }
+
+  private startJob(message: Message, durationSeconds: number): Job {
+    const abort = new AbortController();
+    const started = performance.now();
+    const job: Job = {
+      message,
+      expectedEnd: Date.now() + durationSeconds * 1000,
+      abort,
+      elapsedSeconds: 0,
+      done: Promise.resolve("done"),
+    };
+    this.active.add(job);
+    job.done = sleep(durationSeconds * 1000, undefined, { signal: abort.signal }).then(
+      (): Outcome => {
+        job.elapsedSeconds = (performance.now() - started) / 1000;
+        return "done";
+      },
+      (): Outcome => "aborted",
+    );
+    void job.done.finally(() => this.active.delete(job));
+    return job;
+  }
+
+  /** Keeps messages of a long batch invisible: renews at half the queue's visibility timeout, until the batch ends. */
+  private startHeartbeat(jobs: Job[]): NodeJS.Timeout | undefined {
+    if (jobs.length === 0 || this.visibilityTimeoutSeconds < 1) return undefined;
+    const timeout = this.visibilityTimeoutSeconds;
+    return setInterval(() => {
+      const held = jobs.filter((j) => !j.abort.signal.aborted).map((j) => j.message);
+      if (held.length === 0) return;
+      this.changeVisibility(held, timeout).catch((err) =>
+        this.deps.log.error("visibility extension failed", { error: String(err) }),
+      );
+    }, (timeout * 1000) / 2);
+  }
+
+  private async makeVisible(messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    try {
+      await this.changeVisibility(messages, 0);
+    } catch (err) {
+      // Not fatal: they become visible when their visibility timeout ends.
+      this.deps.log.error("could not make messages visible", { error: String(err), messageIds: messages.map((m) => m.MessageId) });
+    }
+  }
+
+  private async changeVisibility(messages: Message[], visibilityTimeout: number): Promise<void> {
+    await this.deps.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: this.config.queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: visibilityTimeout })),
+      }),
+    );
+  }
+
+  private async deleteFinished(jobs: Job[]): Promise<void> {
+    if (jobs.length === 0) return;
+    try {
+      const res = await this.deps.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.config.queueUrl,
+          Entries: jobs.map((j, i) => ({ Id: String(i), ReceiptHandle: j.message.ReceiptHandle })),
+        }),
+      );
+      const failedIds = new Set((res.Failed ?? []).map((f) => f.Id));
+      jobs.forEach((job, i) => {
+        if (failedIds.has(String(i))) return;
+        this.stats.processed++;
+        this.metrics.record(job.elapsedSeconds);
+      });
+      if (failedIds.size > 0) {
+        this.stats.deleteFailures += failedIds.size;
+        this.deps.log.error("delete failed; the message will be processed again", { failed: res.Failed });
+      }
+    } catch (err) {
+      this.stats.deleteFailures += jobs.length;
+      this.deps.log.error("delete failed; the messages will be processed again", {
+        error: String(err),
+        messageIds: jobs.map((j) => j.message.MessageId),
+      });
+    }
+  }
+}
