@@ -71,7 +71,7 @@ export async function parseTemplate(value: string): Promise<ParsedTemplate> {
 /** The parser's diagnostic without the wrapper text and position prefix (`template:1,6-7: `). */
 function parserMessage(raw: string): string {
   const match = /template:\d+,\d+-\d+: (.*)$/s.exec(raw);
-  return (match ? match[1] : raw).trim();
+  return (match ? match[1] : raw).replace(/\s+/g, " ").trim();
 }
 
 /**
