@@ -1,0 +1,183 @@
+/**
+ * Workloads: when each message is sent and how long the worker needs for it.
+ *
+ * A workload is plain data (two parallel arrays sorted by send time), so the model never depends on how it was
+ * made: a generator below, or a CSV trace of a real system. Generators are seeded: the same name, horizon and
+ * seed give the same messages on any machine.
+ */
+import * as fs from "node:fs";
+import { exponential, Random, seededRandom, uniform } from "./random";
+
+export interface Workload {
+  readonly name: string;
+  readonly description: string;
+  /** Seconds from the start at which each message is sent, ascending. */
+  readonly arrivals: Float64Array;
+  /** Processing time of each message in seconds (the `duration` field the worker sleeps for). */
+  readonly durations: Float64Array;
+}
+
+export interface WorkloadOptions {
+  /** Simulated time in seconds; messages are sent in [0, horizon). */
+  readonly horizonSeconds: number;
+  /** Seed of the random generator (ignored by workloads without randomness). */
+  readonly seed: number;
+}
+
+export class WorkloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkloadError";
+  }
+}
+
+/** Builds a workload from (time, duration) pairs given in any order. */
+export function workloadFrom(name: string, description: string, pairs: Array<[number, number]>): Workload {
+  pairs.sort((a, b) => a[0] - b[0]);
+  return {
+    name,
+    description,
+    arrivals: Float64Array.from(pairs, (p) => p[0]),
+    durations: Float64Array.from(pairs, (p) => p[1]),
+  };
+}
+
+/** Poisson arrivals whose rate (messages per second) may change with time, by thinning a process at `maxRate`. */
+function poisson(
+  random: Random,
+  horizon: number,
+  maxRate: number,
+  rateAt: (t: number) => number,
+  durationAt: (t: number) => number,
+  into: Array<[number, number]>,
+): void {
+  for (let t = exponential(random, maxRate); t < horizon; t += exponential(random, maxRate)) {
+    if (random() * maxRate < rateAt(t)) into.push([t, durationAt(t)]);
+  }
+}
+
+/**
+ * The blueprint's test traffic: the producer Lambda runs every minute (EventBridge `rate(1 minute)`) and sends
+ * 50 messages of 5 s each (the blueprint's defaults). 24 h = 72,000 messages.
+ */
+export function blueprintWorkload(o: WorkloadOptions, messagesPerRun = 50, durationSeconds = 5): Workload {
+  const pairs: Array<[number, number]> = [];
+  for (let minute = 0; minute * 60 < o.horizonSeconds; minute++) {
+    for (let i = 0; i < messagesPerRun; i++) pairs.push([minute * 60, durationSeconds]);
+  }
+  return workloadFrom(
+    "blueprint",
+    `${messagesPerRun} messages of ${durationSeconds} s every minute (the blueprint's producer)`,
+    pairs,
+  );
+}
+
+/**
+ * Quiet periods and spikes: a trickle of 5 messages a minute (Poisson), and every 30 to 90 minutes a spike of 10
+ * to 30 minutes at 40 to 90 messages a minute; processing 3 to 7 s. The peak needs 7.5 tasks, so a scaler
+ * that reacts in time can keep the latency goal with 10.
+ */
+export function burstyWorkload(o: WorkloadOptions): Workload {
+  const random = seededRandom(o.seed);
+  const pairs: Array<[number, number]> = [];
+  const duration = () => uniform(random, 3, 7);
+  const spikes: Array<{ from: number; to: number; rate: number }> = [];
+  for (let t = uniform(random, 30, 90) * 60; t < o.horizonSeconds; ) {
+    const length = uniform(random, 10, 30) * 60;
+    spikes.push({ from: t, to: t + length, rate: uniform(random, 40, 90) / 60 });
+    t += length + uniform(random, 30, 90) * 60;
+  }
+  const base = 5 / 60;
+  const rateAt = (t: number) => spikes.find((s) => t >= s.from && t < s.to)?.rate ?? base;
+  poisson(random, o.horizonSeconds, 90 / 60, rateAt, duration, pairs);
+  return workloadFrom("bursty", "5 msg/min; every 30-90 min a 10-30 min spike at 40-90 msg/min; 3-7 s each", pairs);
+}
+
+/**
+ * A day's ramp: Poisson arrivals whose rate rises from 5 to 100 messages a minute at mid-day and falls back
+ * (one cosine period per 24 h); 5 s each.
+ */
+export function diurnalWorkload(o: WorkloadOptions): Workload {
+  const random = seededRandom(o.seed);
+  const day = 24 * 3600;
+  const low = 5 / 60;
+  const high = 100 / 60;
+  const rateAt = (t: number) => low + ((high - low) * (1 - Math.cos((2 * Math.PI * t) / day))) / 2;
+  const pairs: Array<[number, number]> = [];
+  poisson(random, o.horizonSeconds, high, rateAt, () => 5, pairs);
+  return workloadFrom("diurnal", "Poisson, 5 -> 100 -> 5 msg/min over 24 h; 5 s each", pairs);
+}
+
+/**
+ * The blueprint's traffic whose processing time doubles half-way through (5 s, then 10 s): a fixed target of
+ * 12 messages per task then means 120 s of backlog per task, so only a target that follows the duration keeps
+ * the latency goal.
+ */
+export function durationShiftWorkload(o: WorkloadOptions): Workload {
+  const pairs: Array<[number, number]> = [];
+  const half = o.horizonSeconds / 2;
+  for (let minute = 0; minute * 60 < o.horizonSeconds; minute++) {
+    const t = minute * 60;
+    for (let i = 0; i < 50; i++) pairs.push([t, t < half ? 5 : 10]);
+  }
+  return workloadFrom("duration-shift", "50 msg/min; 5 s each, 10 s each from half-time", pairs);
+}
+
+/**
+ * A trace: CSV lines `arrival_seconds,duration_seconds` (an optional header line is skipped; blank lines and
+ * lines starting with # are ignored). Messages sent at or after the horizon are dropped.
+ */
+export function parseCsvTrace(name: string, text: string, horizonSeconds = Infinity): Workload {
+  const pairs: Array<[number, number]> = [];
+  let firstLine = true;
+  text.split(/\r?\n/).forEach((line, index) => {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) return;
+    const header = firstLine;
+    firstLine = false;
+    const cells = trimmed.split(",").map((c) => c.trim());
+    const numeric = cells.length >= 2 && cells.slice(0, 2).every((c) => /^(\d+(\.\d*)?|\.\d+)$/.test(c));
+    if (!numeric) {
+      if (header) return;
+      throw new WorkloadError(
+        `${name}, line ${index + 1}: "${trimmed}" is not valid; allowed: arrival_seconds,duration_seconds with numbers >= 0`,
+      );
+    }
+    const arrival = Number(cells[0]);
+    if (arrival < horizonSeconds) pairs.push([arrival, Number(cells[1])]);
+  });
+  if (pairs.length === 0) {
+    throw new WorkloadError(`${name}: no messages before the horizon; allowed: at least one line arrival_seconds,duration_seconds`);
+  }
+  return workloadFrom(name, `CSV trace ${name}`, pairs);
+}
+
+/** Built-in workload names, in report order. */
+export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift"] as const;
+export type BuiltInWorkload = (typeof BUILT_IN_WORKLOADS)[number];
+
+/** A built-in workload by name, or a CSV trace given as `csv:<path>`. */
+export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
+  switch (spec) {
+    case "blueprint":
+      return blueprintWorkload(o);
+    case "bursty":
+      return burstyWorkload(o);
+    case "diurnal":
+      return diurnalWorkload(o);
+    case "duration-shift":
+      return durationShiftWorkload(o);
+  }
+  if (spec.startsWith("csv:")) {
+    const file = spec.slice(4);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+      throw new WorkloadError(`workload "${spec}": cannot read ${file} (${(e as Error).message})`);
+    }
+    const base = file.replace(/^.*[\\/]/, "").replace(/\.csv$/i, "");
+    return parseCsvTrace(base, text, o.horizonSeconds);
+  }
+  throw new WorkloadError(`workload "${spec}" is unknown; allowed: ${BUILT_IN_WORKLOADS.join(", ")}, all, or csv:<path>`);
+}
