@@ -7,7 +7,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "../shared/sqs-client";
 import { countFromEvent, loadProducerConfig, produce, SendResult } from "./producer";
 
-const logger = new Logger({ serviceName: "message-producer" });
+export const logger = new Logger({ serviceName: "message-producer" });
 // Created on first use, reused by warm invocations.
 let sqs: SQSClient | undefined;
 
