@@ -13,6 +13,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { cidrSubnet } from "../settings";
+import { VpcFlowLogs } from "./flow-logs";
 
 export interface NetworkProps {
   /** Name of the VPC and prefix of every name in it (`<name>-public-<az>`, `<name>-default`, …). */
@@ -21,6 +22,8 @@ export interface NetworkProps {
   readonly cidr?: string;
   /** Availability zones that get one public and one private subnet, the first N of the region. @default 3 */
   readonly azCount?: number;
+  /** Days the VPC flow logs are kept. @default 90 */
+  readonly flowLogRetentionDays?: number;
 }
 
 /** Index of private subnet k among the VPC's /24 networks: public k is k, private k is k + 10 (the blueprint's). */
@@ -31,13 +34,15 @@ export const PRIVATE_SUBNET_OFFSET = 10;
  * names on; per AZ one public and one private /24; an internet gateway; a single NAT gateway with its Elastic IP
  * in the first public subnet; a public route table (0.0.0.0/0 via the IGW) and one private route table
  * (0.0.0.0/0 via the NAT); the VPC's default network ACL, route table and security group taken under management
- * and named `<name>-default`, the default security group with no rules so nothing can use it by accident.
+ * and named `<name>-default`, the default security group with no rules so nothing can use it by accident;
+ * flow logs of all traffic to an encrypted CloudWatch log group (see VpcFlowLogs).
  */
 export class Network extends Construct {
   readonly vpc: Vpc;
   readonly publicSubnets: Subnet[] = [];
   readonly privateSubnets: Subnet[] = [];
   readonly natGateway: NatGateway;
+  readonly flowLogs: VpcFlowLogs;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -65,6 +70,12 @@ export class Network extends Construct {
       enableDnsSupport: true,
       enableDnsHostnames: true,
       tags: { Name: props.name },
+    });
+
+    this.flowLogs = new VpcFlowLogs(this, "flow_logs", {
+      vpcId: this.vpc.id,
+      name: props.name,
+      retentionDays: props.flowLogRetentionDays,
     });
 
     const igw = new InternetGateway(this, "igw", { vpcId: this.vpc.id, tags: { Name: props.name } });
