@@ -16,7 +16,6 @@ export const coreInfraNames = (coreInfraName: string) => ({
   executionRole: `${coreInfraName}-ecs-task-execution`,
 });
 
-/** Longest suffix appended to a FIFO queue's base name (`-dlq.fifo`). */
 const FIFO_SUFFIX = ".fifo";
 
 /**
@@ -39,9 +38,9 @@ export const blueprintNames = (appName: string, queueName?: string) => {
     targetSetterFunction: `${appName}-target_bpi_update`,
     producerRule: "SQSTestMessageProducer",
     targetSetterRule: "ECSAutoscaleTargetBPIUpdate",
-    pipeline: `${appName}-pipeline`,
-    buildProject: `${appName}-build`,
-    notificationTopic: `${appName}-pipeline-events`,
+    pipeline: `pipeline-${appName}`,
+    buildProject: `codebuild-${appName}`,
+    notificationTopic: appName,
     notificationRule: `${appName}-pipeline-actions`,
     connection: `${appName}-github`,
   };

@@ -12,6 +12,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { suppressRule } from "../suppress";
 
 /** The project folder (where `cdktf.json` and `app-code/` are); bundle paths are relative to it. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -35,6 +36,10 @@ export interface Bundle {
   /** Base64 SHA-256 of the zip, as Lambda's `source_code_hash` wants it. */
   readonly sha256: string;
 }
+
+/** Why the log groups of this project use CloudWatch's own encryption rather than a customer managed key. */
+export const LOG_GROUP_KMS_REASON =
+  "Holds message ids, durations and errors, no payload or secret; CloudWatch Logs encrypts it at rest with its own key.";
 
 /** A fixed local time for every zip entry: zip stores local wall-clock fields, so this is the same in any zone. */
 const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -133,6 +138,8 @@ export class BundledFunction extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 1_209_600,
     });
+    suppressRule(this.failureQueue, "QS-SQS-002", "This queue is itself a dead-letter queue: the Lambda's dead_letter_config for failed asynchronous invocations.");
+    suppressRule(this.logGroup, "QS-LOG-002", LOG_GROUP_KMS_REASON);
 
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 
@@ -59,14 +58,14 @@ export class FifoQueueWithDlq extends Construct {
       messageRetentionSeconds: props.messageRetentionSeconds ?? 345_600,
       // Long polling by default: fewer empty receives (and requests billed) for consumers that don't set it.
       receiveWaitTimeSeconds: 20,
-      redrivePolicy: Fn.jsonencode({
+      redrivePolicy: JSON.stringify({
         deadLetterTargetArn: this.deadLetterQueue.arn,
         maxReceiveCount: props.maxReceiveCount ?? 3,
       }),
     });
     new SqsQueueRedriveAllowPolicy(this, "dlq_redrive_allow", {
       queueUrl: this.deadLetterQueue.url,
-      redriveAllowPolicy: Fn.jsonencode({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
+      redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable } from "cdktf";
+import { ITerraformDependable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
@@ -7,6 +7,8 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { suppressRule } from "../suppress";
+import { LOG_GROUP_KMS_REASON } from "./bundled-function";
 
 export interface QueueWorkerServiceProps {
   /** Service, task family, container and security group name; log group `/ecs/<name>`. */
@@ -96,6 +98,7 @@ export class QueueWorkerService extends Construct {
       name: `/ecs/${props.name}`,
       retentionInDays: props.logRetentionDays ?? 30,
     });
+    suppressRule(this.logGroup, "QS-LOG-002", LOG_GROUP_KMS_REASON);
 
     const trust = new DataAwsIamPolicyDocument(this, "task_trust", {
       statement: [
@@ -163,7 +166,7 @@ export class QueueWorkerService extends Construct {
       executionRoleArn: props.executionRoleArn,
       taskRoleArn: this.taskRole.arn,
       volume: Object.keys(WRITABLE_PATHS).map((name) => ({ name })),
-      containerDefinitions: Fn.jsonencode([
+      containerDefinitions: JSON.stringify([
         {
           name: props.name,
           image: props.image,
