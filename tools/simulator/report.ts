@@ -1,0 +1,126 @@
+/**
+ * Report: a markdown table per workload and an SVG chart (queue depth, running tasks and target over time, one
+ * line per strategy). SVG is written by hand: three panels of polylines need no chart library.
+ */
+import { SimulationResult } from "./model";
+import { Workload } from "./workloads";
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+/** Seconds as a compact duration: 45 s, 12.5 min, 3.2 h. */
+export function formatSeconds(s: number): string {
+  if (s < 120) return `${fmt(s, s < 10 ? 1 : 0)} s`;
+  if (s < 7200) return `${fmt(s / 60)} min`;
+  return `${fmt(s / 3600)} h`;
+}
+
+/** The markdown section of one workload: what it is, the lower bound, and one row per strategy. */
+export function markdownTable(workload: Workload, results: readonly SimulationResult[]): string {
+  const first = results[0];
+  const hours = first ? first.horizonSeconds / 3600 : 0;
+  const lines = [
+    `### ${workload.name}`,
+    "",
+    `${workload.description}. ${first?.sent ?? 0} messages in ${fmt(hours)} h; lower bound (total processing time): ` +
+      `${fmt(first?.workHours ?? 0, 2)} task-hours. Latency goal: ${first?.desiredLatencySeconds ?? 60} s.`,
+    "",
+    "| strategy | p50 | p95 | p99 | max | over goal | task-hours | cost (USD) | scaling actions | peak tasks | left in queue / DLQ |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.strategy} | ${formatSeconds(r.latency.p50)} | ${formatSeconds(r.latency.p95)} | ${formatSeconds(r.latency.p99)} | ` +
+        `${formatSeconds(r.latency.max)} | ${fmt(r.overGoalShare * 100, 2)} % | ${fmt(r.taskHours)} | ${fmt(r.cost, 2)} | ` +
+        `${r.scalingActions} | ${r.peakTasks} | ${r.inQueue} / ${r.inDlq} |`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Line colours (colour-blind safe, Okabe-Ito), in strategy order. */
+const COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000"];
+
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** A number rounded for coordinates (keeps the file small and byte-identical across runs). */
+const c = (n: number) => String(Math.round(n * 10) / 10);
+
+/** An SVG chart for one workload: queue depth, running tasks and target per minute, one line per strategy. */
+export function svgChart(workload: Workload, results: readonly SimulationResult[]): string {
+  const width = 960;
+  const left = 60;
+  const right = 20;
+  const panelHeight = 160;
+  const gap = 40;
+  const top = 50;
+  const panels: Array<{ title: string; pick: (r: SimulationResult) => Float64Array }> = [
+    { title: "Queue depth (ApproximateNumberOfMessagesVisible, 1-min sample)", pick: (r) => r.series.visible },
+    { title: "Running tasks (RunningTaskCount)", pick: (r) => r.series.running },
+    { title: "Target value (target tracking; none for step scaling)", pick: (r) => r.series.target },
+  ];
+  const minutes = results[0]?.series.visible.length ?? 0;
+  const plotWidth = width - left - right;
+  const legendHeight = 20 * Math.ceil(results.length / 3);
+  const height = top + panels.length * (panelHeight + gap) + legendHeight;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="${left}" y="24" font-size="16" font-weight="bold">${escapeXml(`${workload.name}: ${workload.description}`)}</text>`,
+  ];
+  const hours = minutes / 60;
+  const tickEvery = hours > 12 ? 2 : hours > 4 ? 1 : 0.25;
+  panels.forEach((panel, index) => {
+    const y0 = top + index * (panelHeight + gap);
+    let max = 0;
+    for (const r of results) for (const v of panel.pick(r)) if (Number.isFinite(v) && v > max) max = v;
+    const yMax = max > 0 ? niceCeil(max) : 1;
+    out.push(`<text x="${left}" y="${y0 - 6}" font-weight="bold">${escapeXml(panel.title)}</text>`);
+    out.push(`<rect x="${left}" y="${y0}" width="${plotWidth}" height="${panelHeight}" fill="none" stroke="#999"/>`);
+    for (const f of [0, 0.5, 1]) {
+      const y = y0 + panelHeight * (1 - f);
+      out.push(`<text x="${left - 6}" y="${c(y + 4)}" text-anchor="end">${c(yMax * f)}</text>`);
+      if (f > 0 && f < 1) out.push(`<line x1="${left}" y1="${c(y)}" x2="${left + plotWidth}" y2="${c(y)}" stroke="#eee"/>`);
+    }
+    for (let h = 0; h <= hours + 1e-9; h += tickEvery) {
+      const x = left + (minutes > 1 ? (h * 60 * plotWidth) / (minutes - 1) : 0);
+      if (x > left + plotWidth + 0.5) break;
+      out.push(`<text x="${c(x)}" y="${y0 + panelHeight + 14}" text-anchor="middle">${fmt(h, tickEvery < 1 ? 2 : 0)} h</text>`);
+    }
+    results.forEach((r, i) => {
+      const values = panel.pick(r);
+      const segments: string[][] = [[]];
+      for (let m = 0; m < values.length; m++) {
+        const v = values[m];
+        if (!Number.isFinite(v)) {
+          if (segments[segments.length - 1].length > 0) segments.push([]);
+          continue;
+        }
+        const x = left + (minutes > 1 ? (m * plotWidth) / (minutes - 1) : 0);
+        const y = y0 + panelHeight * (1 - v / yMax);
+        segments[segments.length - 1].push(`${c(x)},${c(y)}`);
+      }
+      for (const points of segments) {
+        if (points.length === 0) continue;
+        out.push(
+          `<polyline fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="1.2" stroke-opacity="0.85" points="${points.join(" ")}"/>`,
+        );
+      }
+    });
+  });
+  const legendY = top + panels.length * (panelHeight + gap) - 10;
+  results.forEach((r, i) => {
+    const x = left + (i % 3) * 300;
+    const y = legendY + Math.floor(i / 3) * 20;
+    out.push(`<line x1="${x}" y1="${y - 4}" x2="${x + 24}" y2="${y - 4}" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="3"/>`);
+    out.push(`<text x="${x + 30}" y="${y}">${escapeXml(r.strategy)}</text>`);
+  });
+  out.push("</svg>");
+  return out.join("\n") + "\n";
+}
+
+/** 1, 2, 5 × 10^n at or above n. */
+function niceCeil(n: number): number {
+  const power = 10 ** Math.floor(Math.log10(n));
+  for (const m of [1, 2, 5, 10]) if (m * power >= n) return m * power;
+  return 10 * power;
+}
