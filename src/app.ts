@@ -1,9 +1,10 @@
 import { App } from "cdktf";
 import { CoreInfraStack } from "../stacks/core-infra-stack";
+import { SqsDynamicTargetTrackingStack } from "../stacks/sqs-dynamic-target-tracking-stack";
 import { Settings } from "./settings";
 
 /** Stack names, as `cdktf deploy <stack>` and `cdktf.out/stacks/<stack>` know them. */
-export const STACK_NAMES = { coreInfra: "core-infra" } as const;
+export const STACK_NAMES = { coreInfra: "core-infra", sqsDynamicTargetTracking: "sqs-dynamic-target-tracking" } as const;
 
 export interface CreateAppOptions {
   /** Output folder. @default CDKTF_OUTDIR, else "cdktf.out" */
@@ -17,5 +18,6 @@ export interface CreateAppOptions {
 export function createApp(settings: Settings, options: CreateAppOptions = {}): App {
   const app = new App({ outdir: options.outdir, stackTraces: false });
   new CoreInfraStack(app, STACK_NAMES.coreInfra, { settings });
+  new SqsDynamicTargetTrackingStack(app, STACK_NAMES.sqsDynamicTargetTracking, { settings });
   return app;
 }

@@ -429,6 +429,13 @@ export class ContainerPipeline extends Construct {
       ],
       dependsOn: [pipelinePolicy],
     });
+    if (source === "github-oauth") {
+      suppressRule(
+        this.pipeline,
+        "QS-SEC-001",
+        "pipelineSource github-oauth is the opt-in blueprint mode; it puts the token into state by design and the README says so. The default (CodeStar connection) has no secret.",
+      );
+    }
 
     new CodestarnotificationsNotificationRule(this, "notification_rule", {
       name: names.notificationRule,
