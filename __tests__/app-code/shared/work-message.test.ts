@@ -1,0 +1,40 @@
+import { createWorkMessages, parseWorkMessage } from "../../../app-code/shared/work-message";
+
+describe("parseWorkMessage", () => {
+  test("accepts {id, duration}", () => {
+    expect(parseWorkMessage('{"id":"a1","duration":2.5}', 900)).toEqual({ ok: true, message: { id: "a1", duration: 2.5 } });
+    expect(parseWorkMessage('{"id":7,"duration":0}', 900)).toEqual({ ok: true, message: { id: "7", duration: 0 } });
+  });
+
+  test.each([
+    [undefined, "empty body"],
+    ["nope", "body is not JSON"],
+    ["[1]", "body is not a JSON object"],
+    ['{"id":"x"}', "duration is missing"],
+    ['{"duration":"5"}', 'duration is not a number: "5"'],
+    ['{"duration":null}', "duration is not a number: null"],
+    ['{"duration":-0.1}', "duration is negative: -0.1"],
+    ['{"duration":901}', "duration 901 s exceeds the maximum of 900 s"],
+    ['{"id":{},"duration":1}', "id is neither a string nor a number: {}"],
+  ])("rejects %p: %s", (body, reason) => {
+    expect(parseWorkMessage(body, 900)).toEqual({ ok: false, reason });
+  });
+});
+
+describe("createWorkMessages", () => {
+  test("fixed duration, round-robin groups from a random start, unique dedup ids, batch-local entry ids", () => {
+    let n = 0;
+    const entries = createWorkMessages(12, { durationMinSeconds: 5, durationMaxSeconds: 5, groupCount: 4 }, () => 0.5, () => `id-${n++}`);
+    expect(entries.map((e) => e.MessageGroupId)).toEqual(
+      ["group-2", "group-3", "group-0", "group-1", "group-2", "group-3", "group-0", "group-1", "group-2", "group-3", "group-0", "group-1"],
+    );
+    expect(entries[0]).toEqual({ Id: "0", MessageBody: '{"id":"id-0","duration":5}', MessageGroupId: "group-2", MessageDeduplicationId: "id-0" });
+    expect(entries[11].Id).toBe("1");
+  });
+
+  test("uniform range, rounded to milliseconds", () => {
+    const values = [0, 0.25, 0.99999];
+    const entries = createWorkMessages(2, { durationMinSeconds: 1, durationMaxSeconds: 3, groupCount: 1 }, () => values.shift()!);
+    expect(entries.map((e) => JSON.parse(e.MessageBody).duration)).toEqual([1.5, 3]);
+  });
+});
