@@ -21,11 +21,12 @@ test("entries reported failed and calls that throw are retried; nothing lost, no
     (next) => async (args) => {
       call++;
       if (call === 3) throw Object.assign(new Error("ThrottlingException"), { name: "ThrottlingException" });
-      const out = (await next(args)) as { output: SendMessageBatchCommandOutput };
+      const out = await next(args);
       if (call === 1) {
         // Claim two delivered entries failed.
-        const moved = out.output.Successful!.splice(0, 2);
-        out.output.Failed = moved.map((s) => ({ Id: s.Id, Code: "InternalError", SenderFault: false }));
+        const output = out.output as SendMessageBatchCommandOutput;
+        const moved = output.Successful!.splice(0, 2);
+        output.Failed = moved.map((s) => ({ Id: s.Id, Code: "InternalError", SenderFault: false }));
       }
       return out;
     },
