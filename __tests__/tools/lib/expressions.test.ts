@@ -1,0 +1,64 @@
+import { hasTemplateSyntax, isTemplatePath, parseBareReference, parseTemplate, referencesIn, stringsIn } from "../../../tools/lib/expressions";
+
+const refs = async (template: string) => {
+  const parsed = await parseTemplate(template);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return referencesIn(parsed.ast).map((r) => ({ parts: r.parts.join("."), indexed: r.indexed, afterIndex: r.afterIndex.join(".") }));
+};
+
+test("stringsIn walks every string with its attribute path and skips // comments", () => {
+  const body = { "//": { metadata: "x" }, a: "1", b: [{ c: "2" }, "3"], d: { e: { f: "4" } }, n: 5 };
+  expect([...stringsIn(body)]).toEqual([
+    { path: "a", value: "1" },
+    { path: "b[0].c", value: "2" },
+    { path: "b[1]", value: "3" },
+    { path: "d.e.f", value: "4" },
+  ]);
+});
+
+test("templates are told from literals and from meta-arguments that are not templates", () => {
+  expect(hasTemplateSyntax("${var.x}")).toBe(true);
+  expect(hasTemplateSyntax("a%{ if true }b%{ endif }")).toBe(true);
+  expect(hasTemplateSyntax("$${literal} and %%{literal}")).toBe(false);
+  expect(hasTemplateSyntax('{"Version":"2012-10-17"}')).toBe(false);
+  expect(isTemplatePath("tags.Name")).toBe(true);
+  expect(isTemplatePath("depends_on[0]")).toBe(false);
+  expect(isTemplatePath("lifecycle.ignore_changes[1]")).toBe(false);
+  expect(isTemplatePath("provider")).toBe(false);
+});
+
+test("parses what Terraform's JSON syntax reads: quotes, backslashes and newlines verbatim, any delimiter line", async () => {
+  for (const text of [
+    '${jsonencode({"a" = "b\\n", c = [1, 2]})}',
+    'line one\nEOT\n${var.x} \\ "quoted"',
+    "%{ for s in var.list }${s},%{ endfor }",
+    "${provider::aws::arn_parse(var.arn).account_id}",
+  ]) {
+    expect(await parseTemplate(text)).toEqual({ ok: true, ast: expect.anything() });
+  }
+  const bad = await parseTemplate("${var.x");
+  expect(bad.ok).toBe(false);
+});
+
+test("references: resources, data sources, indexes, splats; names bound by for expressions are not references", async () => {
+  expect(await refs("${aws_vpc.main.id}-${data.aws_region.r.region}")).toEqual([
+    { parts: "aws_vpc.main.id", indexed: false, afterIndex: "" },
+    { parts: "data.aws_region.r.region", indexed: false, afterIndex: "" },
+  ]);
+  expect(await refs('${aws_subnet.a[0].id} ${aws_vpc.v.tags["Name"]}')).toEqual([
+    { parts: "aws_subnet.a", indexed: true, afterIndex: "id" },
+    { parts: "aws_vpc.v.tags", indexed: true, afterIndex: "" },
+  ]);
+  expect(await refs("${[for s in aws_subnet.a : s.id if s.id != local.skip]}")).toEqual([
+    { parts: "aws_subnet.a", indexed: false, afterIndex: "" },
+    { parts: "local.skip", indexed: false, afterIndex: "" },
+  ]);
+  expect(await refs("${aws_subnet.a[*].id}")).toEqual([{ parts: "aws_subnet.a", indexed: false, afterIndex: "" }]);
+});
+
+test("bare references as depends_on writes them", () => {
+  expect(parseBareReference("aws_vpc.main")).toEqual(["aws_vpc", "main"]);
+  expect(parseBareReference("data.aws_region.r")).toEqual(["data", "aws_region", "r"]);
+  expect(parseBareReference("${aws_vpc.main}")).toEqual(["aws_vpc", "main"]);
+  expect(parseBareReference("aws_vpc.main[0] +")).toBeUndefined();
+});
