@@ -1,0 +1,562 @@
+import { Testing } from "cdktf";
+import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
+import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarconnections-connection";
+import { CodestarnotificationsNotificationRule } from "@cdktf/provider-aws/lib/codestarnotifications-notification-rule";
+import { DataAwsEcsCluster } from "@cdktf/provider-aws/lib/data-aws-ecs-cluster";
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
+import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
+import { SqsDynamicTargetTrackingStack } from "../../stacks/sqs-dynamic-target-tracking-stack";
+import { resourcesOf, testSettings, TerraformJson } from "../helpers";
+
+const STACK = "sqs-dynamic-target-tracking";
+
+function synth(context: Record<string, unknown> = {}): { synthesized: string; json: TerraformJson } {
+  const stack = new SqsDynamicTargetTrackingStack(Testing.app(), STACK, { settings: testSettings(context) });
+  const synthesized = Testing.synth(stack);
+  return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
+}
+
+/** `${type.name.attr}` of a block of this stack. */
+const ref = (type: string, name: string, attr: string) => `\${${type}.${name}.${attr}}`;
+const dataRef = (type: string, name: string, attr: string) => `\${data.${type}.${name}.${attr}}`;
+
+/** The statements of a policy document data source, without the sid-less noise of ordering. */
+function statements(json: TerraformJson, document: string): Array<Record<string, any>> {
+  const doc = json.data?.aws_iam_policy_document?.[document];
+  if (!doc) throw new Error(`no policy document ${document}`);
+  return doc.statement as Array<Record<string, any>>;
+}
+
+/** Every allowed action with all its resources (over all statements) and its condition. */
+function grants(json: TerraformJson, document: string): Record<string, { resources: string[]; condition?: unknown }> {
+  const out: Record<string, { resources: string[]; condition?: unknown }> = {};
+  for (const st of statements(json, document)) {
+    if (st.effect === "Deny") continue;
+    for (const action of st.actions as string[]) {
+      const resources = [...(out[action]?.resources ?? []), ...st.resources];
+      out[action] = { resources, ...(st.condition ? { condition: st.condition } : {}) };
+    }
+  }
+  return out;
+}
+
+const namespaceCondition = [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["ECS-SQS-BPI"] }];
+
+describe("sqs-dynamic-target-tracking stack", () => {
+  const { synthesized, json } = synth();
+  const resources = (type: string) => resourcesOf(json, type);
+
+  describe("core-infra lookups", () => {
+    it("finds the VPC by its Name tag, the private subnets by pattern inside it, cluster and role by exact name", () => {
+      expect(synthesized).toHaveDataSourceWithProperties(DataAwsVpc, { filter: [{ name: "tag:Name", values: ["core-infra"] }] });
+      expect(json.data?.aws_subnets?.core_infra_private_subnets.filter).toEqual([
+        { name: "vpc-id", values: [dataRef("aws_vpc", "core_infra_vpc", "id")] },
+        { name: "tag:Name", values: ["core-infra-private-*"] },
+      ]);
+      expect(synthesized).toHaveDataSourceWithProperties(DataAwsEcsCluster, { cluster_name: "core-infra" });
+      expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamRole, { name: "core-infra-ecs-task-execution" });
+    });
+  });
+
+  describe("Terraform variables", () => {
+    it("has the blueprint's variables; repository_owner is required and must not be empty", () => {
+      const v = json.variable!;
+      expect(Object.keys(v).sort()).toEqual(["github_token_secret_name", "repository_branch", "repository_name", "repository_owner"]);
+      expect(v.repository_owner.default).toBeUndefined();
+      expect(v.repository_owner.validation).toEqual([
+        expect.objectContaining({ condition: "${length(trimspace(var.repository_owner)) > 0}" }),
+      ]);
+      expect([v.repository_name.default, v.repository_branch.default, v.github_token_secret_name.default]).toEqual([
+        "ecs-blueprints",
+        "main",
+        "ecs-github-token",
+      ]);
+    });
+  });
+
+  describe("queue", () => {
+    const queue = resources("aws_sqs_queue").processing_queue;
+    const dlq = resources("aws_sqs_queue").processing_dlq;
+
+    it("is FIFO with content-based deduplication, SSE-SQS, retention and a visibility timeout above the longest message", () => {
+      expect(queue).toMatchObject({
+        name: "ecsdemo-queue-processing-queue.fifo",
+        fifo_queue: true,
+        content_based_deduplication: true,
+        sqs_managed_sse_enabled: true,
+        message_retention_seconds: 345600,
+      });
+      // maxMessageDurationSeconds 60 -> 1.5 × 60 + 30
+      expect(queue.visibility_timeout_seconds).toBe(120);
+    });
+
+    it("redrives to a FIFO, encrypted dead-letter queue after 3 receives, which only this queue may use", () => {
+      expect(dlq).toMatchObject({ name: "ecsdemo-queue-processing-queue-dlq.fifo", fifo_queue: true, sqs_managed_sse_enabled: true });
+      expect(JSON.parse(queue.redrive_policy)).toEqual({
+        deadLetterTargetArn: ref("aws_sqs_queue", "processing_dlq", "arn"),
+        maxReceiveCount: 3,
+      });
+      const allow = resources("aws_sqs_queue_redrive_allow_policy").processing_dlq_redrive_allow;
+      expect(allow.queue_url).toBe(ref("aws_sqs_queue", "processing_dlq", "url"));
+      expect(JSON.parse(allow.redrive_allow_policy)).toEqual({
+        redrivePermission: "byQueue",
+        sourceQueueArns: [ref("aws_sqs_queue", "processing_queue", "arn")],
+      });
+    });
+  });
+
+  describe("scaling", () => {
+    const cluster = dataRef("aws_ecs_cluster", "core_infra_cluster", "cluster_name");
+    const service = ref("aws_ecs_service", "worker_service", "name");
+
+    it("targets the service's DesiredCount between 1 and 10", () => {
+      expect(synthesized).toHaveResourceWithProperties(AppautoscalingTarget, {
+        service_namespace: "ecs",
+        scalable_dimension: "ecs:service:DesiredCount",
+        resource_id: `service/${cluster}/${service}`,
+        min_capacity: 1,
+        max_capacity: 10,
+      });
+    });
+
+    it("tracks e1 = m1 / m2 over the real queue, cluster and service, target 12, cooldowns 240 s", () => {
+      const policy = resources("aws_appautoscaling_policy").scaling_policy;
+      expect(policy.name).toBe("ecs_sqs_scaling");
+      const config = policy.target_tracking_scaling_policy_configuration;
+      expect(config).toMatchObject({ target_value: 12, scale_in_cooldown: 240, scale_out_cooldown: 240 });
+      const metrics = config.customized_metric_specification.metrics as Array<Record<string, any>>;
+      expect(metrics.map((m) => m.id)).toEqual(["m1", "m2", "e1"]);
+      expect(metrics[0].metric_stat.metric).toEqual({
+        namespace: "AWS/SQS",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        dimensions: [{ name: "QueueName", value: ref("aws_sqs_queue", "processing_queue", "name") }],
+      });
+      expect(metrics[1].metric_stat.metric).toEqual({
+        namespace: "ECS/ContainerInsights",
+        metric_name: "RunningTaskCount",
+        dimensions: [
+          { name: "ClusterName", value: cluster },
+          { name: "ServiceName", value: service },
+        ],
+      });
+      expect(metrics[2]).toMatchObject({ expression: "m1 / m2", return_data: true });
+      expect(metrics.slice(0, 2).map((m) => m.return_data)).toEqual([false, false]);
+    });
+
+    it("leaves the target value to the target-setter Lambda (no reset on apply)", () => {
+      expect(synthesized).toHaveResourceWithProperties(AppautoscalingPolicy, {
+        lifecycle: { ignore_changes: ["target_tracking_scaling_policy_configuration[0].target_value"] },
+      });
+    });
+  });
+
+  describe("Lambda functions", () => {
+    const fns = resources("aws_lambda_function");
+
+    it("bundle their TypeScript handlers into assets, run on Node.js 24 with memory, timeout, own log group and DLQ", () => {
+      for (const [id, name] of [
+        ["producer", "ecsdemo-queue-message-producer"],
+        ["target_setter", "ecsdemo-queue-target_bpi_update"],
+      ]) {
+        expect(fns[`${id}_function`]).toMatchObject({
+          function_name: name,
+          runtime: "nodejs24.x",
+          handler: "index.handler",
+          memory_size: 256,
+          timeout: 60,
+          role: ref("aws_iam_role", `${id}_role`, "arn"),
+          logging_config: { log_group: ref("aws_cloudwatch_log_group", `${id}_logs`, "name") },
+          dead_letter_config: { target_arn: ref("aws_sqs_queue", `${id}_failures`, "arn") },
+        });
+        expect(fns[`${id}_function`].filename).toMatch(new RegExp(`^assets/${id}_bundle/[0-9a-f]{32}/function\\.zip$`));
+        expect(fns[`${id}_function`].source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+        expect(resources("aws_cloudwatch_log_group")[`${id}_logs`]).toMatchObject({ name: `/aws/lambda/${name}`, retention_in_days: 30 });
+      }
+    });
+
+    it("give the target setter the cluster, service, policy and metric settings", () => {
+      expect(fns.target_setter_function.environment.variables).toEqual({
+        CLUSTER_NAME: dataRef("aws_ecs_cluster", "core_infra_cluster", "cluster_name"),
+        SERVICE_NAME: ref("aws_ecs_service", "worker_service", "name"),
+        SCALING_POLICY_NAME: ref("aws_appautoscaling_policy", "scaling_policy", "name"),
+        QUEUE_NAME: ref("aws_sqs_queue", "processing_queue", "name"),
+        METRIC_NAMESPACE: "ECS-SQS-BPI",
+        APP_METRIC_NAME: "MsgProcessingDuration",
+        BPI_METRIC_NAME: "ecsTargetBPI",
+        METRIC_TYPE: "Single-Queue",
+        DESIRED_LATENCY_SECONDS: "60",
+        DEFAULT_DURATION_SECONDS: "5",
+        WORKER_CONCURRENCY: "1",
+        LOOKBACK_MINUTES: "60",
+        UPDATE_THRESHOLD: "0.05",
+      });
+      expect(fns.producer_function.environment.variables).toEqual({
+        QUEUE_URL: ref("aws_sqs_queue", "processing_queue", "url"),
+        MESSAGES_PER_RUN: "50",
+        DURATION_MIN_SECONDS: "5",
+        DURATION_MAX_SECONDS: "5",
+        MESSAGE_GROUP_COUNT: "10",
+      });
+    });
+
+    it("each have their own role: the producer may only send to its queue", () => {
+      expect(grants(json, "producer_permissions")).toEqual({
+        // Its queue, and its own failure queue (Lambda's dead_letter_config sends with the function's role).
+        "sqs:SendMessage": {
+          resources: [ref("aws_sqs_queue", "processing_queue", "arn"), ref("aws_sqs_queue", "producer_failures", "arn")],
+        },
+        "logs:CreateLogStream": { resources: [`${ref("aws_cloudwatch_log_group", "producer_logs", "arn")}:*`] },
+        "logs:PutLogEvents": { resources: [`${ref("aws_cloudwatch_log_group", "producer_logs", "arn")}:*`] },
+      });
+    });
+
+    it("the target setter reads metrics, puts only its namespace, describes and updates only its scaling target", () => {
+      const g = grants(json, "target_setter_permissions");
+      expect(Object.keys(g).sort()).toEqual([
+        "application-autoscaling:DescribeScalingPolicies",
+        "application-autoscaling:PutScalingPolicy",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:PutMetricData",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "sqs:SendMessage",
+      ]);
+      expect(g["cloudwatch:PutMetricData"]).toEqual({ resources: ["*"], condition: namespaceCondition });
+      expect(g["application-autoscaling:PutScalingPolicy"]).toEqual({
+        resources: [ref("aws_appautoscaling_target", "scaling_target", "arn")],
+      });
+      expect(g["sqs:SendMessage"]).toEqual({ resources: [ref("aws_sqs_queue", "target_setter_failures", "arn")] });
+    });
+
+    it("roles trust Lambda for this account only; no role anywhere may pass roles freely", () => {
+      for (const id of ["producer", "target_setter"]) {
+        expect(statements(json, `${id}_trust`)).toEqual([
+          expect.objectContaining({
+            principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+            condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [dataRef("aws_caller_identity", "account", "account_id")] }],
+          }),
+        ]);
+      }
+      const passRole = Object.keys(json.data!.aws_iam_policy_document).flatMap((doc) =>
+        statements(json, doc).filter((st) => st.actions.includes("iam:PassRole")),
+      );
+      expect(passRole).toHaveLength(1);
+      expect(passRole[0].resources).not.toContain("*");
+      expect(passRole[0].condition).toEqual([{ test: "StringEquals", variable: "iam:PassedToService", values: ["ecs-tasks.amazonaws.com"] }]);
+    });
+  });
+
+  describe("schedules", () => {
+    it("producer SQSTestMessageProducer every minute, DISABLED; target setter ECSAutoscaleTargetBPIUpdate hourly, ENABLED", () => {
+      expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
+        name: "SQSTestMessageProducer",
+        schedule_expression: "rate(1 minute)",
+        state: "DISABLED",
+      });
+      expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
+        name: "ECSAutoscaleTargetBPIUpdate",
+        schedule_expression: "rate(60 minutes)",
+        state: "ENABLED",
+      });
+    });
+
+    it("each Lambda permission names its own rule", () => {
+      const permissions = resources("aws_lambda_permission");
+      for (const id of ["producer", "target_setter"]) {
+        expect(permissions[`${id}_schedule_permission`]).toMatchObject({
+          principal: "events.amazonaws.com",
+          action: "lambda:InvokeFunction",
+          function_name: ref("aws_lambda_function", `${id}_function`, "function_name"),
+          source_arn: ref("aws_cloudwatch_event_rule", `${id}_schedule_rule`, "arn"),
+        });
+        expect(resources("aws_cloudwatch_event_target")[`${id}_schedule_target`].arn).toBe(ref("aws_lambda_function", `${id}_function`, "arn"));
+      }
+    });
+  });
+
+  describe("worker", () => {
+    const taskDefinition = resources("aws_ecs_task_definition").worker_task_definition;
+    const [container] = JSON.parse(taskDefinition.container_definitions) as Array<Record<string, any>>;
+    const env = Object.fromEntries((container.environment as Array<{ name: string; value: string }>).map((e) => [e.name, e.value]));
+
+    it("is a 256 CPU / 512 MiB Fargate task with the core-infra execution role and its own task role", () => {
+      expect(taskDefinition).toMatchObject({
+        family: "ecsdemo-queue",
+        requires_compatibilities: ["FARGATE"],
+        network_mode: "awsvpc",
+        cpu: "256",
+        memory: "512",
+        execution_role_arn: dataRef("aws_iam_role", "core_infra_execution_role", "arn"),
+        task_role_arn: ref("aws_iam_role", "worker_task_role", "arn"),
+      });
+    });
+
+    it("runs the ECR image with an explicit tag, non-root, read-only root, 120 s to drain, awslogs", () => {
+      expect(container.name).toBe("ecsdemo-queue");
+      expect(container.image).toMatch(/^\$\{aws_ecr_repository\.worker_image_repository\.repository_url\}:src-[0-9a-f]{12}$/);
+      expect(container).toMatchObject({ user: "1000:1000", readonlyRootFilesystem: true, stopTimeout: 120 });
+      expect(container.logConfiguration).toEqual({
+        logDriver: "awslogs",
+        options: {
+          "awslogs-group": ref("aws_cloudwatch_log_group", "worker_logs", "name"),
+          "awslogs-region": "us-west-2",
+          "awslogs-stream-prefix": "worker",
+        },
+      });
+      expect(resources("aws_cloudwatch_log_group").worker_logs).toMatchObject({ name: "/ecs/ecsdemo-queue", retention_in_days: 30 });
+    });
+
+    it("gets the queue, metric settings, region and drain time in its environment", () => {
+      expect(env).toEqual({
+        AWS_REGION: "us-west-2",
+        QUEUE_URL: ref("aws_sqs_queue", "processing_queue", "url"),
+        QUEUE_NAME: ref("aws_sqs_queue", "processing_queue", "name"),
+        METRIC_NAMESPACE: "ECS-SQS-BPI",
+        APP_METRIC_NAME: "MsgProcessingDuration",
+        METRIC_TYPE: "Single-Queue",
+        WORKER_CONCURRENCY: "1",
+        MAX_DURATION_SECONDS: "60",
+        STOP_TIMEOUT_SECONDS: "120",
+      });
+    });
+
+    it("runs as service ecsdemo-queue in the private subnets with ECS Exec, desired count left to autoscaling", () => {
+      expect(synthesized).toHaveResourceWithProperties(EcsService, {
+        name: "ecsdemo-queue",
+        desired_count: 1,
+        enable_execute_command: true,
+        cluster: dataRef("aws_ecs_cluster", "core_infra_cluster", "arn"),
+        network_configuration: {
+          subnets: dataRef("aws_subnets", "core_infra_private_subnets", "ids"),
+          security_groups: [ref("aws_security_group", "worker_security_group", "id")],
+          assign_public_ip: false,
+        },
+        lifecycle: { ignore_changes: ["desired_count"] },
+        depends_on: ["docker_registry_image.worker_image_push"],
+      });
+    });
+
+    it("task role: its queue, its namespace, its cluster's task protection, ECS Exec channels, nothing else", () => {
+      const g = grants(json, "worker_task_permissions");
+      const queueArn = ref("aws_sqs_queue", "processing_queue", "arn");
+      expect(g).toEqual({
+        "sqs:ChangeMessageVisibility": { resources: [queueArn] },
+        "sqs:DeleteMessage": { resources: [queueArn] },
+        "sqs:GetQueueAttributes": { resources: [queueArn] },
+        "sqs:ReceiveMessage": { resources: [queueArn] },
+        "cloudwatch:PutMetricData": { resources: ["*"], condition: namespaceCondition },
+        "ecs:GetTaskProtection": { resources: [expect.stringMatching(/:task\/\$\{data\.aws_ecs_cluster\.core_infra_cluster\.cluster_name\}\/\*$/)] },
+        "ecs:UpdateTaskProtection": { resources: [expect.stringMatching(/:task\/\$\{data\.aws_ecs_cluster\.core_infra_cluster\.cluster_name\}\/\*$/)] },
+        "ssmmessages:CreateControlChannel": { resources: ["*"] },
+        "ssmmessages:CreateDataChannel": { resources: ["*"] },
+        "ssmmessages:OpenControlChannel": { resources: ["*"] },
+        "ssmmessages:OpenDataChannel": { resources: ["*"] },
+      });
+      expect(resources("aws_iam_role_policy_attachment")).toEqual({});
+    });
+  });
+
+  describe("worker image", () => {
+    it("lives in an ECR repository with immutable tags, scan on push and force delete", () => {
+      expect(synthesized).toHaveResourceWithProperties(EcrRepository, {
+        name: "ecsdemo-queue",
+        image_tag_mutability: "IMMUTABLE",
+        image_scanning_configuration: { scan_on_push: true },
+        force_delete: true,
+      });
+    });
+
+    it("is built from app-code/ and pushed on the first deploy, registry auth from the ECR token", () => {
+      const image = resources("docker_image").worker_image_image;
+      expect(image.build).toMatchObject({ context: "${path.module}/../../../app-code", dockerfile: "worker/Dockerfile" });
+      expect(image.name).toBe(JSON.parse(resources("aws_ecs_task_definition").worker_task_definition.container_definitions)[0].image);
+      expect(synthesized).toHaveResourceWithProperties(RegistryImage, { name: ref("docker_image", "worker_image_image", "name"), keep_remotely: true });
+      expect(json.provider?.docker).toEqual([
+        expect.objectContaining({
+          disable_docker_daemon_check: true,
+          registry_auth: [
+            {
+              address: dataRef("aws_ecr_authorization_token", "worker_image_registry_token", "proxy_endpoint"),
+              username: dataRef("aws_ecr_authorization_token", "worker_image_registry_token", "user_name"),
+              password: dataRef("aws_ecr_authorization_token", "worker_image_registry_token", "password"),
+            },
+          ],
+        }),
+      ]);
+    });
+  });
+
+  describe("CI/CD", () => {
+    it("sources GitHub through a CodeStar connection, builds with CodeBuild, deploys to the ECS service", () => {
+      expect(synthesized).toHaveResourceWithProperties(CodestarconnectionsConnection, { provider_type: "GitHub" });
+      const stages = resources("aws_codepipeline").cicd_pipeline.stage as Array<Record<string, any>>;
+      expect(stages.map((s) => [s.name, s.action[0].provider])).toEqual([
+        ["Source", "CodeStarSourceConnection"],
+        ["Build", "CodeBuild"],
+        ["Deploy", "ECS"],
+      ]);
+      expect(stages[0].action[0].configuration).toEqual({
+        ConnectionArn: ref("aws_codestarconnections_connection", "cicd_github_connection", "arn"),
+        FullRepositoryId: "${var.repository_owner}/${var.repository_name}",
+        BranchName: "${var.repository_branch}",
+        DetectChanges: "true",
+      });
+      expect(stages[2].action[0].configuration).toEqual({
+        ClusterName: dataRef("aws_ecs_cluster", "core_infra_cluster", "cluster_name"),
+        ServiceName: ref("aws_ecs_service", "worker_service", "name"),
+        FileName: "imagedefinitions.json",
+      });
+      expect(json.data?.aws_secretsmanager_secret_version).toBeUndefined();
+    });
+
+    it("builds privileged on a supported image with the buildspec and environment of app-code/worker", () => {
+      expect(synthesized).toHaveResourceWithProperties(CodebuildProject, {
+        source: expect.objectContaining({ type: "CODEPIPELINE", buildspec: "app-code/worker/buildspec.yml" }),
+        environment: expect.objectContaining({
+          image: "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+          privileged_mode: true,
+          environment_variable: [
+            { name: "REPO_URL", value: ref("aws_ecr_repository", "worker_image_repository", "repository_url"), type: "PLAINTEXT" },
+            { name: "TASK_DEFINITION_FAMILY", value: ref("aws_ecs_task_definition", "worker_task_definition", "family"), type: "PLAINTEXT" },
+            { name: "CONTAINER_NAME", value: "ecsdemo-queue", type: "PLAINTEXT" },
+            { name: "FOLDER_PATH", value: "app-code", type: "PLAINTEXT" },
+          ],
+        }),
+      });
+    });
+
+    it("keeps artifacts in a private, versioned, encrypted, TLS-only bucket", () => {
+      expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(resources("aws_s3_bucket_versioning").cicd_artifacts_versioning.versioning_configuration).toEqual({ status: "Enabled" });
+      expect(resources("aws_s3_bucket_server_side_encryption_configuration").cicd_artifacts_encryption.rule[0]).toMatchObject({
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms" },
+      });
+      const denies = statements(json, "cicd_artifacts_policy_document").map((st) => [st.effect, st.condition[0].variable]);
+      expect(denies).toEqual([
+        ["Deny", "aws:SecureTransport"],
+        ["Deny", "s3:TlsVersion"],
+      ]);
+    });
+
+    it("notifies action success and failure on a topic with its own KMS key that CodeStar Notifications may use", () => {
+      expect(synthesized).toHaveResourceWithProperties(CodestarnotificationsNotificationRule, {
+        event_type_ids: ["codepipeline-pipeline-action-execution-succeeded", "codepipeline-pipeline-action-execution-failed"],
+        target: [{ address: ref("aws_sns_topic", "cicd_notifications", "arn"), type: "SNS" }],
+      });
+      expect(resources("aws_sns_topic").cicd_notifications.kms_master_key_id).toBe(ref("aws_kms_key", "cicd_notifications_key", "arn"));
+      const codestar = { type: "Service", identifiers: ["codestar-notifications.amazonaws.com"] };
+      expect(statements(json, "cicd_notifications_key_policy")).toContainEqual(
+        expect.objectContaining({ principals: [codestar], actions: ["kms:Decrypt", "kms:GenerateDataKey"] }),
+      );
+      expect(statements(json, "cicd_notifications_policy_document")).toEqual([
+        expect.objectContaining({ principals: [codestar], actions: ["sns:Publish"] }),
+      ]);
+    });
+
+    it("CodeBuild may push only to its repository; CodePipeline may start only its build and update only its service", () => {
+      const build = grants(json, "cicd_build_permissions");
+      const repoArn = ref("aws_ecr_repository", "worker_image_repository", "arn");
+      expect(build["ecr:PutImage"]).toEqual({ resources: [repoArn] });
+      expect(build["ecr:GetAuthorizationToken"]).toEqual({ resources: ["*"] });
+      const pipeline = grants(json, "cicd_pipeline_permissions");
+      expect(pipeline["codebuild:StartBuild"]).toEqual({ resources: [ref("aws_codebuild_project", "cicd_build", "arn")] });
+      expect(pipeline["ecs:UpdateService"].resources).toEqual([
+        expect.stringMatching(/:service\/\$\{data\.aws_ecs_cluster\.core_infra_cluster\.cluster_name\}\/\$\{aws_ecs_service\.worker_service\.name\}$/),
+      ]);
+      expect(pipeline["iam:PassRole"].resources).toEqual([
+        dataRef("aws_iam_role", "core_infra_execution_role", "arn"),
+        ref("aws_iam_role", "worker_task_role", "arn"),
+      ]);
+      expect(pipeline["codestar-connections:UseConnection"]).toEqual({
+        resources: [ref("aws_codestarconnections_connection", "cicd_github_connection", "arn")],
+      });
+    });
+  });
+
+  it("has the blueprint's outputs", () => {
+    expect(Object.keys(json.output ?? {})).toEqual(
+      expect.arrayContaining([
+        "lambda_function_message_producer",
+        "lambda_function_target_bpi_update",
+        "sqs_message_producer_cw_event_rule_arn",
+        "aws_sns_topic",
+        "ecs_target",
+        "ecs_target_min",
+        "ecs_target_max",
+        "ecs_sqs_app_scaling_policy_arn",
+      ]),
+    );
+    expect(json.output?.ecs_target.value).toBe(ref("aws_appautoscaling_target", "scaling_target", "resource_id"));
+  });
+
+  it("synthesizes byte-identical JSON, asset hashes included, a second time", () => {
+    expect(synth().synthesized).toBe(synthesized);
+  });
+
+  it("matches the snapshot (content hashes masked: they change with app-code)", () => {
+    const masked = synthesized
+      .replace(/assets\/(\w+)\/[0-9a-f]{32}\//g, "assets/$1/<hash>/")
+      .replace(/"source_code_hash": "[^"]+"/g, '"source_code_hash": "<hash>"')
+      .replace(/src-[0-9a-f]{12}/g, "src-<hash>")
+      .replace(/"source_hash": "[0-9a-f]{64}"/g, '"source_hash": "<hash>"');
+    expect(masked).toMatchSnapshot();
+  });
+});
+
+describe("sqs-dynamic-target-tracking stack with other settings", () => {
+  const { synthesized, json } = synth({
+    producerEnabled: true,
+    targetSetterEnabled: false,
+    producerSchedule: "rate(5 minutes)",
+    buildWorkerImage: false,
+    pipelineSource: "github-oauth",
+    minCapacity: 2,
+    maxCapacity: 40,
+    dlqMaxReceiveCount: 7,
+    maxMessageDurationSeconds: 600,
+    queueName: "jobs.fifo",
+  });
+
+  it("switches the rules by settings", () => {
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
+      name: "SQSTestMessageProducer",
+      schedule_expression: "rate(5 minutes)",
+      state: "ENABLED",
+    });
+    expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, { name: "ECSAutoscaleTargetBPIUpdate", state: "DISABLED" });
+  });
+
+  it("takes capacity, redrive count, queue names and visibility timeout from the settings", () => {
+    expect(synthesized).toHaveResourceWithProperties(AppautoscalingTarget, { min_capacity: 2, max_capacity: 40 });
+    expect(synthesized).toHaveResourceWithProperties(SqsQueue, { name: "jobs.fifo", visibility_timeout_seconds: 930 });
+    expect(synthesized).toHaveResourceWithProperties(SqsQueue, { name: "jobs-dlq.fifo" });
+    expect(JSON.parse(resourcesOf(json, "aws_sqs_queue").processing_queue.redrive_policy).maxReceiveCount).toBe(7);
+  });
+
+  it("without the image build has no docker provider or resources and the service waits for nothing", () => {
+    expect(json.provider?.docker).toBeUndefined();
+    expect(resourcesOf(json, "docker_image")).toEqual({});
+    expect(resourcesOf(json, "aws_ecs_service").worker_service.depends_on).toBeUndefined();
+  });
+
+  it("the github-oauth source reads the token from Secrets Manager into the GitHub v1 action (documented: it lands in state)", () => {
+    expect(json.data?.aws_secretsmanager_secret_version?.cicd_github_token.secret_id).toBe("${var.github_token_secret_name}");
+    const source = resourcesOf(json, "aws_codepipeline").cicd_pipeline.stage[0].action[0];
+    expect(source).toMatchObject({ owner: "ThirdParty", provider: "GitHub", version: "1" });
+    expect(source.configuration.OAuthToken).toBe(dataRef("aws_secretsmanager_secret_version", "cicd_github_token", "secret_string"));
+    expect(resourcesOf(json, "aws_codestarconnections_connection")).toEqual({});
+  });
+});
