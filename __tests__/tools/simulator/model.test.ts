@@ -1,0 +1,174 @@
+import { loadSettings } from "../../../src/settings";
+import { simulate } from "../../../tools/simulator/model";
+import {
+  BLUEPRINT_INTENDED,
+  BLUEPRINT_PUBLISHED,
+  projectStrategy,
+  StrategySpec,
+} from "../../../tools/simulator/strategies";
+import { blueprintWorkload, durationShiftWorkload, Workload, workloadFrom } from "../../../tools/simulator/workloads";
+
+/** A fixed-size service: min = max, so no policy acts. */
+function fixed(tasks: number, worker: Partial<StrategySpec["worker"]> = {}): StrategySpec {
+  return {
+    name: "fixed",
+    description: "fixed size",
+    minCapacity: tasks,
+    maxCapacity: tasks,
+    policy: { kind: "target-tracking", metric: "backlog-per-task", target: 1e9, scaleOutCooldownSeconds: 0, scaleInCooldownSeconds: 0 },
+    worker: { concurrency: 1, taskProtection: true, visibilityTimeoutSeconds: 30, extendsVisibility: true, fifoGroups: 0, ...worker },
+  };
+}
+
+const conservation = (r: ReturnType<typeof simulate>) => expect(r.deleted + r.inQueue + r.inDlq).toBe(r.sent);
+
+describe("queue and worker", () => {
+  test("one task processes messages one at a time, oldest first; latency is send to delete", () => {
+    const w = workloadFrom("t", "t", [
+      [0, 10],
+      [0, 10],
+      [5, 10],
+    ]);
+    const r = simulate(w, fixed(1), { horizonSeconds: 120 });
+    expect(r.deleted).toBe(3);
+    expect([r.latency.p50, r.latency.max]).toEqual([20, 25]); // finishes at 10, 20, 30 -> latencies 10, 20, 25
+    expect(r.latency.mean).toBeCloseTo((10 + 20 + 25) / 3, 9);
+  });
+
+  test("FIFO: one message of a group in flight at a time, even with idle tasks", () => {
+    const pairs: Array<[number, number]> = [
+      [0, 10],
+      [0, 10],
+      [0, 10],
+      [0, 10],
+    ];
+    const oneGroup = simulate(workloadFrom("t", "t", pairs), fixed(4, { fifoGroups: 1 }), { horizonSeconds: 120 });
+    const twoGroups = simulate(workloadFrom("t", "t", pairs), fixed(4, { fifoGroups: 2 }), { horizonSeconds: 120 });
+    expect(oneGroup.latency.max).toBe(40);
+    expect(twoGroups.latency.max).toBe(20);
+  });
+
+  test("a visibility timeout shorter than the processing time makes another task process the message again", () => {
+    const w = workloadFrom("t", "t", [[0, 50]]);
+    const noHeartbeat = simulate(w, fixed(2, { extendsVisibility: false }), { horizonSeconds: 120 });
+    expect(noHeartbeat.duplicates).toBe(1);
+    expect(noHeartbeat.deleted).toBe(1);
+    const heartbeat = simulate(w, fixed(2, { extendsVisibility: true }), { horizonSeconds: 120 });
+    expect(heartbeat.duplicates).toBe(0);
+  });
+
+  test("an invalid message (longer than the worker allows) goes to the DLQ after maxReceiveCount receives", () => {
+    const w = workloadFrom("t", "t", [
+      [0, 500],
+      [0, 5],
+    ]);
+    const r = simulate(w, fixed(1, { maxDurationSeconds: 60, maxReceiveCount: 3, visibilityTimeoutSeconds: 30 }), {
+      horizonSeconds: 300,
+    });
+    expect([r.deleted, r.inDlq, r.inQueue]).toEqual([1, 1, 0]);
+    expect(r.workHours).toBeCloseTo(5 / 3600, 9); // the invalid message is no work
+  });
+
+  test("conservation: sent = deleted + in queue + in DLQ, with kills, timeouts and a DLQ", () => {
+    const pairs: Array<[number, number]> = [];
+    for (let i = 0; i < 3000; i++) pairs.push([(i * 7) % 7200, i % 50 === 0 ? 400 : 5 + (i % 40)]);
+    const strategy: StrategySpec = {
+      ...BLUEPRINT_INTENDED,
+      worker: { ...BLUEPRINT_INTENDED.worker, maxDurationSeconds: 300, maxReceiveCount: 2 },
+    };
+    const r = simulate(workloadFrom("t", "t", pairs), strategy, { horizonSeconds: 7200 });
+    expect(r.inDlq).toBeGreaterThan(0);
+    expect(r.duplicates).toBeGreaterThan(0);
+    conservation(r);
+  });
+
+  test("Little's law holds on a steady workload: mean number in the system = arrival rate × mean latency", () => {
+    // Poisson-like steady stream well inside the capacity of 4 tasks.
+    const pairs: Array<[number, number]> = [];
+    let t = 0;
+    for (let i = 0; t < 7200; i++) {
+      pairs.push([t, 3 + (i % 5)]);
+      t += 3 + ((i * 7919) % 11) / 2;
+    }
+    const r = simulate(workloadFrom("t", "t", pairs), fixed(4), { horizonSeconds: 7200 });
+    const lambda = r.sent / r.horizonSeconds;
+    expect(r.meanInSystem).toBeGreaterThan(0.5);
+    expect(Math.abs(r.meanInSystem - lambda * r.latency.mean) / r.meanInSystem).toBeLessThan(0.03);
+  });
+});
+
+describe("service and scaling", () => {
+  const quiet: Workload = workloadFrom("t", "t", [[10, 1]]);
+
+  test("a scale-out task starts receiving startupDelaySeconds after the desired-count change", () => {
+    // 600 messages at 0: e1 = 600 > 12 from the first datapoint; scale-out at the third minute boundary (180 s).
+    const w = workloadFrom("t", "t", Array.from({ length: 600 }, () => [0, 5] as [number, number]));
+    const r = simulate(w, BLUEPRINT_INTENDED, { horizonSeconds: 600, startupDelaySeconds: 60 });
+    expect(Array.from(r.series.desired.slice(0, 4))).toEqual([1, 1, 10, 10]);
+    // RunningTaskCount is sampled at :30 of each minute: the new tasks run from 240 s, so first at 270 s.
+    expect(Array.from(r.series.running.slice(0, 5))).toEqual([1, 1, 1, 1, 10]);
+    const faster = simulate(w, BLUEPRINT_INTENDED, { horizonSeconds: 600, startupDelaySeconds: 20 });
+    expect(Array.from(faster.series.running.slice(0, 5))).toEqual([1, 1, 1, 10, 10]);
+  });
+
+  test("no action at zero tasks: e1 has no datapoint when no task runs, so a service at 0 never starts", () => {
+    const zero: StrategySpec = { ...BLUEPRINT_INTENDED, minCapacity: 0, initialCapacity: 0, targetSetter: undefined };
+    const w = workloadFrom("t", "t", Array.from({ length: 100 }, (_, i) => [i, 5] as [number, number]));
+    const r = simulate(w, zero, { horizonSeconds: 3600 });
+    expect([r.scalingActions, r.deleted, r.taskHours]).toEqual([0, 0, 0]);
+    expect(r.inQueue).toBe(100);
+  });
+
+  test("scale-in lets a protected task finish its message; without protection the message starts over", () => {
+    // Two 1,200 s messages keep both tasks busy with an empty queue: e1 = 0, so the low alarm scales in at 900 s.
+    const w = workloadFrom("t", "t", [
+      [0, 1200],
+      [0, 1200],
+    ]);
+    const base: StrategySpec = {
+      ...BLUEPRINT_INTENDED,
+      minCapacity: 1,
+      maxCapacity: 2,
+      initialCapacity: 2,
+      targetSetter: undefined,
+      worker: { ...BLUEPRINT_INTENDED.worker, fifoGroups: 0, visibilityTimeoutSeconds: 60, extendsVisibility: true },
+    };
+    const opts = { horizonSeconds: 3000, scaleInMaxFraction: 1 };
+    const kept = simulate(w, { ...base, worker: { ...base.worker, taskProtection: true } }, opts);
+    const killed = simulate(w, { ...base, worker: { ...base.worker, taskProtection: false } }, opts);
+    expect(kept.scalingActions).toBe(1);
+    expect(kept.latency.max).toBe(1200);
+    expect(kept.taskHours).toBeCloseTo(2400 / 3600 + (3000 - 1200) / 3600, 9); // the draining task stops at 1,200 s
+    // Killed at 900 s, visible again at 960 s, received when the other task is free at 1,200 s, done at 2,400 s.
+    expect(killed.latency.max).toBe(2400);
+    conservation(kept);
+    conservation(killed);
+  });
+
+  test("the published blueprint stops scaling after its first hourly target update", () => {
+    const w = blueprintWorkload({ horizonSeconds: 3 * 3600, seed: 1 });
+    const r = simulate(w, BLUEPRINT_PUBLISHED, { horizonSeconds: 3 * 3600 });
+    const desired = Array.from(r.series.desired);
+    expect(new Set(desired.slice(60)).size).toBe(1); // frozen from minute 60 on
+    expect(new Set(desired.slice(0, 60)).size).toBeGreaterThan(1);
+  });
+
+  test("the target setter follows the processing time with the Lambda's module (12 at 5 s, 6 at 10 s)", () => {
+    const horizonSeconds = 4 * 3600;
+    const w = durationShiftWorkload({ horizonSeconds, seed: 1 });
+    const strategy = projectStrategy(loadSettings({ context: { targetSetterSchedule: "rate(10 minutes)", targetSetterLookbackMinutes: "10" } }));
+    const r = simulate(w, strategy, { horizonSeconds });
+    expect(r.series.target[100]).toBeCloseTo(12, 6);
+    expect(r.series.target[239]).toBeCloseTo(6, 6);
+  });
+
+  test("deterministic: the same inputs give the same result", () => {
+    const w = () => blueprintWorkload({ horizonSeconds: 7200, seed: 3 });
+    const a = simulate(w(), BLUEPRINT_INTENDED, { horizonSeconds: 7200 });
+    const b = simulate(w(), BLUEPRINT_INTENDED, { horizonSeconds: 7200 });
+    expect(JSON.stringify({ ...a, series: Object.values(a.series).map((s) => Array.from(s)) })).toBe(
+      JSON.stringify({ ...b, series: Object.values(b.series).map((s) => Array.from(s)) }),
+    );
+    expect(simulate(quiet, BLUEPRINT_INTENDED, { horizonSeconds: 120 }).deleted).toBe(1);
+  });
+});

@@ -1,0 +1,58 @@
+import { OptionsError, parseDuration, parseSimulateArgs } from "../../../tools/simulator/options";
+
+function problems(argv: string[]): string[] {
+  try {
+    parseSimulateArgs(argv);
+  } catch (e) {
+    if (e instanceof OptionsError) return [...e.problems];
+    throw e;
+  }
+  throw new Error("expected an OptionsError");
+}
+
+test("defaults: every workload and the five strategies, 24 h, seed 1, sim-out", () => {
+  const o = parseSimulateArgs([]);
+  if (o === "help") throw new Error("unexpected help");
+  expect(o.workloads).toEqual(["blueprint", "bursty", "diurnal", "duration-shift"]);
+  expect(o.strategies.map((s) => s.name)).toEqual([
+    "blueprint-published",
+    "blueprint-intended",
+    "queue-depth",
+    "cdk-queue-processing",
+    "project-defaults",
+  ]);
+  expect([o.horizonSeconds, o.seed, o.outDir]).toEqual([86400, 1, "sim-out"]);
+});
+
+test("durations", () => {
+  expect([parseDuration("24h"), parseDuration("90m"), parseDuration("3600s"), parseDuration("600")]).toEqual([86400, 5400, 3600, 600]);
+  expect([parseDuration("1d"), parseDuration("10"), parseDuration("-5m")]).toEqual([undefined, undefined, undefined]);
+});
+
+test("--set: model options and stack settings; project-defaults follows the stack settings", () => {
+  const o = parseSimulateArgs(
+    ["--set", "startupDelaySeconds=30", "--set", "scaleOutCooldownSeconds=60", "--strategies", "project-defaults"],
+    { QS_TARGET_SETTER_SCHEDULE: "rate(5 minutes)" },
+  );
+  if (o === "help") throw new Error("unexpected help");
+  expect(o.model).toEqual({ startupDelaySeconds: 30 });
+  const [e] = o.strategies;
+  expect(e.policy).toMatchObject({ kind: "target-tracking", scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 240, target: 12 });
+  expect(e.targetSetter?.everySeconds).toBe(300);
+});
+
+test("every bad option is reported with its value and what is allowed", () => {
+  expect(
+    problems(["--workload", "weekly", "--duration", "2 days", "--seed", "x", "--set", "metricSampleOffsetSeconds=60", "--strategies", "fastest"]),
+  ).toEqual([
+    '--workload: "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, all, or csv:<path>',
+    '--duration: "2 days" is not valid; allowed: 1m to 168h, as 24h, 90m, 3600s or a number of seconds',
+    '--seed: "x" is not valid; allowed: an integer from 0 to 4294967295',
+    '--set metricSampleOffsetSeconds: "60" is not valid; allowed: an integer from 0 to 59',
+    '--strategies: "fastest" is unknown; allowed: all, blueprint-published, blueprint-intended, queue-depth, cdk-queue-processing, project-defaults',
+  ]);
+  const [setting] = problems(["--set", "maxCapacity=0"]);
+  expect(setting).toMatch(/^--set \(stack setting\): maxCapacity .*"0".*allowed: an integer from 1 to 5000/);
+  expect(problems(["--set", "colour=blue"])[0]).toMatch(/^--set: "colour" is unknown; allowed: startupDelaySeconds, /);
+  expect(problems(["--bogus"])[0]).toMatch(/bogus/);
+});

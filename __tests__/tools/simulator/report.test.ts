@@ -1,0 +1,31 @@
+import { simulate } from "../../../tools/simulator/model";
+import { formatSeconds, markdownTable, svgChart } from "../../../tools/simulator/report";
+import { BLUEPRINT_INTENDED, CDK_QUEUE_PROCESSING } from "../../../tools/simulator/strategies";
+import { blueprintWorkload } from "../../../tools/simulator/workloads";
+
+const horizonSeconds = 3600;
+const workload = blueprintWorkload({ horizonSeconds, seed: 1 });
+const results = [BLUEPRINT_INTENDED, CDK_QUEUE_PROCESSING].map((s) => simulate(workload, s, { horizonSeconds }));
+
+test("markdown table: the workload, its lower bound, and one row per strategy with every figure", () => {
+  const md = markdownTable(workload, results);
+  expect(md).toContain("3000 messages in 1.0 h; lower bound (total processing time): 4.17 task-hours");
+  const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| strategy"));
+  expect(rows.map((r) => r.split("|")[1].trim())).toEqual(["blueprint-intended", "cdk-queue-processing"]);
+  expect(rows[0].split("|").length - 2).toBe(11);
+  expect(rows[0]).toContain(`| ${results[0].taskHours.toFixed(1)} |`);
+});
+
+test("SVG chart: three panels, a line per strategy and panel (no target line for step scaling), a legend", () => {
+  const svg = svgChart(workload, results);
+  expect(svg.startsWith("<svg ")).toBe(true);
+  expect(svg.trim().endsWith("</svg>")).toBe(true);
+  expect(svg.match(/<polyline /g)?.length).toBe(2 + 2 + 1);
+  expect(svg).toContain(">cdk-queue-processing</text>");
+  expect(svg).not.toMatch(/NaN|Infinity/);
+  expect(svgChart(workload, results)).toBe(svg); // byte-identical
+});
+
+test("durations read as seconds, minutes or hours", () => {
+  expect([formatSeconds(5.25), formatSeconds(75), formatSeconds(600), formatSeconds(9000)]).toEqual(["5.3 s", "75 s", "10.0 min", "2.5 h"]);
+});

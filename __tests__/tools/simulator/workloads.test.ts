@@ -1,0 +1,80 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  blueprintWorkload,
+  burstyWorkload,
+  diurnalWorkload,
+  durationShiftWorkload,
+  makeWorkload,
+  parseCsvTrace,
+  WorkloadError,
+} from "../../../tools/simulator/workloads";
+
+const day = { horizonSeconds: 86400, seed: 1 };
+
+test("blueprint: 50 messages of 5 s every minute, 72,000 in 24 h", () => {
+  const w = blueprintWorkload(day);
+  expect(w.arrivals.length).toBe(72_000);
+  expect(new Set(w.durations).size).toBe(1);
+  expect(w.durations[0]).toBe(5);
+  expect([w.arrivals[49], w.arrivals[50], w.arrivals[71_999]]).toEqual([0, 60, 86_340]);
+});
+
+test("duration shift: 5 s in the first half, 10 s in the second", () => {
+  const w = durationShiftWorkload({ horizonSeconds: 7200, seed: 1 });
+  expect(w.durations[0]).toBe(5);
+  expect(w.durations[w.durations.length - 1]).toBe(10);
+  expect(w.durations.filter((d) => d === 10).length).toBe(w.durations.length / 2);
+});
+
+test.each([
+  ["bursty", burstyWorkload],
+  ["diurnal", diurnalWorkload],
+])("%s is seeded: same seed same messages, another seed other messages; sorted within the horizon", (_name, make) => {
+  const a = make({ horizonSeconds: 7200, seed: 7 });
+  const b = make({ horizonSeconds: 7200, seed: 7 });
+  const c = make({ horizonSeconds: 7200, seed: 8 });
+  expect(Buffer.from(a.arrivals.buffer).equals(Buffer.from(b.arrivals.buffer))).toBe(true);
+  expect(Buffer.from(a.arrivals.buffer).equals(Buffer.from(c.arrivals.buffer))).toBe(false);
+  expect(a.arrivals.every((t, i) => t >= 0 && t < 7200 && (i === 0 || t >= a.arrivals[i - 1]))).toBe(true);
+  expect(a.arrivals.length).toBeGreaterThan(500);
+});
+
+test("diurnal ramps up to mid-day: the middle hour has many times the messages of the first", () => {
+  const w = diurnalWorkload({ horizonSeconds: 13 * 3600, seed: 1 });
+  const inHour = (h: number) => {
+    let n = 0;
+    for (const t of w.arrivals) if (t >= h * 3600 && t < (h + 1) * 3600) n++;
+    return n;
+  };
+  expect(inHour(12)).toBeGreaterThan(10 * inHour(0));
+});
+
+describe("CSV traces", () => {
+  test("reads arrival,duration lines, skips a header, comments and blank lines, sorts, drops beyond the horizon", () => {
+    const w = parseCsvTrace("trace", "arrival_seconds,duration_seconds\n# comment\n10,2.5\n\n0.5,4\n9999,1\n", 100);
+    expect(Array.from(w.arrivals)).toEqual([0.5, 10]);
+    expect(Array.from(w.durations)).toEqual([4, 2.5]);
+  });
+
+  test("a bad line is an error naming the line, the value and what is allowed", () => {
+    expect(() => parseCsvTrace("trace", "0,5\n10,abc\n")).toThrow(
+      'trace, line 2: "10,abc" is not valid; allowed: arrival_seconds,duration_seconds with numbers >= 0',
+    );
+    expect(() => parseCsvTrace("trace", "0,-5\n")).toThrow(WorkloadError);
+  });
+
+  test("csv:<path> loads a file; unknown names list what is allowed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-csv-"));
+    try {
+      fs.writeFileSync(path.join(dir, "peak.csv"), "0,5\n1,5\n");
+      expect(makeWorkload(`csv:${path.join(dir, "peak.csv")}`, day).name).toBe("peak");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => makeWorkload("weekly", day)).toThrow(
+      'workload "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, all, or csv:<path>',
+    );
+  });
+});
