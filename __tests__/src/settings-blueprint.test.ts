@@ -1,0 +1,125 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadSettings, scheduleExpression, SettingsError } from "../../src/settings";
+import { synthFromEnvironment } from "../../src/synth-from-environment";
+
+/** The one problem line loadSettings reports for these raw values (fails the test when there is none or several). */
+function problemOf(context: Record<string, unknown>): string {
+  try {
+    loadSettings({ context });
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    const { problems } = error as SettingsError;
+    expect(problems).toHaveLength(1);
+    return problems[0];
+  }
+  throw new Error(`expected ${JSON.stringify(context)} to be rejected`);
+}
+
+describe("settings of the sqs-dynamic-target-tracking stack", () => {
+  it("default to the blueprint's values", () => {
+    expect(loadSettings()).toMatchObject({
+      appName: "ecsdemo-queue",
+      queueName: undefined,
+      scalingPolicyName: "ecs_sqs_scaling",
+      desiredLatencySeconds: 60,
+      defaultMessageDurationSeconds: 5,
+      messagesPerProducerRun: 50,
+      appMetricName: "MsgProcessingDuration",
+      bpiMetricName: "ecsTargetBPI",
+      metricType: "Single-Queue",
+      metricNamespace: "ECS-SQS-BPI",
+      minCapacity: 1,
+      maxCapacity: 10,
+      initialTargetBpi: 12,
+      scaleInCooldownSeconds: 240,
+      scaleOutCooldownSeconds: 240,
+      dlqMaxReceiveCount: 3,
+      producerSchedule: "rate(1 minute)",
+      producerEnabled: false,
+      targetSetterSchedule: "rate(60 minutes)",
+      targetSetterEnabled: true,
+      buildWorkerImage: true,
+      pipelineSource: "codestar-connection",
+    });
+  });
+
+  it("read environment variables as strings and parse them", () => {
+    const s = loadSettings({ env: { QS_MAX_CAPACITY: "25", QS_PRODUCER_ENABLED: "true", QS_DESIRED_LATENCY_SECONDS: "2.5" } });
+    expect([s.maxCapacity, s.producerEnabled, s.desiredLatencySeconds]).toEqual([25, true, 2.5]);
+  });
+
+  it("reject a latency or duration that is not positive", () => {
+    expect(problemOf({ desiredLatencySeconds: 0 })).toBe(
+      "desiredLatencySeconds (env QS_DESIRED_LATENCY_SECONDS) is 0; allowed: a number greater than 0 and at most 86400.",
+    );
+    expect(problemOf({ defaultMessageDurationSeconds: -5 })).toBe(
+      "defaultMessageDurationSeconds (env QS_DEFAULT_MESSAGE_DURATION_SECONDS) is -5; allowed: a number greater than 0 and at most 43200.",
+    );
+    expect(problemOf({ maxMessageDurationSeconds: 0 })).toBe(
+      "maxMessageDurationSeconds (env QS_MAX_MESSAGE_DURATION_SECONDS) is 0; allowed: an integer from 1 to 28000.",
+    );
+  });
+
+  it("reject a capacity beyond ECS's 5000 tasks per service, and a minimum above the maximum", () => {
+    expect(problemOf({ maxCapacity: 5001 })).toContain("maxCapacity (env QS_MAX_CAPACITY) is 5001; allowed: an integer from 1 to 5000");
+    expect(problemOf({ minCapacity: 5, maxCapacity: 3 })).toBe(
+      "minCapacity (5) is greater than maxCapacity (3); allowed: minCapacity <= maxCapacity.",
+    );
+  });
+
+  it("reject a dead-letter receive count outside 1..1000", () => {
+    expect(problemOf({ dlqMaxReceiveCount: 0 })).toContain("dlqMaxReceiveCount (env QS_DLQ_MAX_RECEIVE_COUNT) is 0; allowed: an integer from 1 to 1000");
+    expect(problemOf({ dlqMaxReceiveCount: 1001 })).toContain("is 1001");
+    expect(problemOf({ dlqMaxReceiveCount: 2.5 })).toContain("is 2.5");
+  });
+
+  it("reject names AWS would refuse: characters, length, FIFO suffix", () => {
+    expect(problemOf({ appName: "Ecs_Demo" })).toContain('appName (env QS_APP_NAME) is "Ecs_Demo"; allowed: 2-24 characters');
+    expect(problemOf({ appName: "a".repeat(25) })).toContain("appName");
+    expect(problemOf({ queueName: "jobs" })).toContain('queueName (env QS_QUEUE_NAME) is "jobs"; allowed: empty, or 6-75 characters: letters, digits, - and _, ending in .fifo');
+    expect(problemOf({ queueName: `${"q".repeat(71)}.fifo` })).toContain("queueName");
+    expect(problemOf({ scalingPolicyName: "my policy" })).toContain("scalingPolicyName");
+    expect(problemOf({ metricNamespace: "AWS/SQS" })).toContain("not starting with AWS/");
+  });
+
+  it("reject schedule expressions EventBridge would refuse", () => {
+    const parse = scheduleExpression();
+    for (const good of ["rate(1 minute)", "rate(5 minutes)", "rate(1 hour)", "rate(2 days)", "cron(0 12 * * ? *)"]) {
+      expect(parse(good)).toBe(good);
+    }
+    for (const bad of ["rate(1 minutes)", "rate(5 minute)", "rate(0 minutes)", "rate(1 second)", "cron(0 12 * * ?)", "every minute"]) {
+      expect(parse(bad)).not.toBe(bad);
+    }
+    expect(problemOf({ producerSchedule: "rate(1 minutes)" })).toContain(
+      'producerSchedule (env QS_PRODUCER_SCHEDULE) is "rate(1 minutes)"; allowed: rate(N unit)',
+    );
+  });
+
+  it("reject switches that are not booleans and an unknown pipeline source", () => {
+    expect(problemOf({ targetSetterEnabled: "yes" })).toBe(
+      'targetSetterEnabled (env QS_TARGET_SETTER_ENABLED) is "yes"; allowed: true or false.',
+    );
+    expect(problemOf({ pipelineSource: "github" })).toBe(
+      'pipelineSource (env QS_PIPELINE_SOURCE) is "github"; allowed: codestar-connection or github-oauth.',
+    );
+  });
+
+  it("reject producer durations the worker would refuse", () => {
+    expect(problemOf({ producerDurationMinSeconds: 9, producerDurationMaxSeconds: 3 })).toContain("producerDurationMinSeconds (9) is greater than");
+    expect(problemOf({ producerDurationMaxSeconds: 90 })).toContain(
+      "producerDurationMaxSeconds (90) is greater than maxMessageDurationSeconds (60)",
+    );
+  });
+
+  it("a bad blueprint setting stops the synth before anything is written", () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qs-bad-setting-")), "out");
+    const messages: string[] = [];
+    const code = synthFromEnvironment({ CDKTF_OUTDIR: outdir, QS_DLQ_MAX_RECEIVE_COUNT: "0" }, (m) => messages.push(m));
+    expect(code).toBe(1);
+    expect(messages.join("\n")).toContain('dlqMaxReceiveCount (env QS_DLQ_MAX_RECEIVE_COUNT) is "0"');
+    expect(fs.existsSync(outdir)).toBe(false);
+    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+});
