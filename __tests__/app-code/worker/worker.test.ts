@@ -7,20 +7,22 @@ import { mockClient } from "aws-sdk-client-mock";
 import { loadWorkerConfig } from "../../../app-code/worker/src/config";
 import { silentLog } from "../../../app-code/worker/src/log";
 import { Worker } from "../../../app-code/worker/src/worker";
+import { startStandIns, StandIns } from "../../../tools/local/aws-stand-ins";
 import { FauxqsProcess, startFauxqs } from "../../../tools/local/fauxqs";
 import { createLocalQueues, LocalQueues, localSqsClient } from "../../../tools/local/queues";
 import { waitFor } from "../wait";
 
 let fauxqs: FauxqsProcess;
+let agent: StandIns;
 const cloudwatch = mockClient(CloudWatchClient);
 const workers: Worker[] = [];
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs();
+  [fauxqs, agent] = await Promise.all([startFauxqs(), startStandIns()]);
 });
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop("test end")));
-  await fauxqs.stop();
+  await Promise.all([fauxqs.stop(), agent.close()]);
 });
 beforeEach(() => cloudwatch.reset());
 
@@ -28,7 +30,8 @@ function startWorker(queues: LocalQueues, env: Record<string, string> = {}): Wor
   const config = loadWorkerConfig({
     QUEUE_URL: queues.queueUrl,
     WORKER_CONCURRENCY: "4",
-    RECEIVE_WAIT_SECONDS: "1",
+    // Short polls, so stop() at the end of a test need not wait out a long poll.
+    RECEIVE_WAIT_SECONDS: "0",
     METRIC_FLUSH_SECONDS: "3600",
     ...env,
   });
@@ -55,13 +58,16 @@ test("processes every valid message, deletes it, batches the metric; poison goes
   const poison = ["not json", JSON.stringify({ id: "neg", duration: -1 }), JSON.stringify({ id: "big", duration: 10_000 })];
   await send(queues, [...good.slice(0, 20), ...poison, ...good.slice(20)]);
 
-  const worker = startWorker(queues);
+  const worker = startWorker(queues, { ECS_AGENT_URI: agent.url });
   await worker.start();
   await waitFor("all messages handled", async () => worker.stats.processed === 40 && (await queues.dlq()).ready === 3, 8000, async () => ({
     stats: worker.stats,
     main: await queues.main(),
     dlq: await queues.dlq(),
   }));
+  // Protected while holding messages; off once a receive comes back empty, not toggled per batch.
+  await waitFor("protection off when idle", () => agent.protection.length === 2, 3000, () => agent.protection);
+  expect(agent.protection).toEqual([true, false]);
   await worker.stop("test");
 
   expect(await queues.main()).toMatchObject({ ready: 0, inflight: 0, delayed: 0 });

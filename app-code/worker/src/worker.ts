@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -96,8 +95,6 @@ export class Worker {
       // We delete ourselves, to check each entry of DeleteMessageBatch's answer.
       shouldDeleteMessages: false,
       suppressFifoWarning: true,
-      // stop() then waits for a pending long poll (its messages get released) and for the batch in hand.
-      pollingCompleteWaitTimeMs: config.stopTimeoutSeconds * 1000,
     });
     consumer.on("error", (err) => deps.log.error("SQS error", { error: String(err), queueUrl: config.queueUrl }));
     consumer.on("empty", () => void this.protection.unprotect());
@@ -136,9 +133,12 @@ export class Worker {
     }
     deps.log.info("worker stopping", { reason, inFlight: this.active.size, releasing: aborted });
     if (this.consumer) {
-      const consumerStopped = once(this.consumer, "stopped");
       this.consumer.stop();
-      await consumerStopped;
+      // Wait for a pending long poll (its messages are released at once) and for the batch in hand. Polled here
+      // at 50 ms rather than through sqs-consumer's pollingCompleteWaitTimeMs, which checks once a second.
+      const giveUp = Date.now() + config.stopTimeoutSeconds * 1000;
+      while (this.consumer.status.isPolling && Date.now() < giveUp) await sleep(50);
+      if (this.consumer.status.isPolling) deps.log.warn("stop timeout reached with a batch still in hand; its messages reappear after their visibility timeout");
     }
     await this.metrics.stop();
     await this.protection.unprotect();

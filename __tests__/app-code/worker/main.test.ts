@@ -1,0 +1,97 @@
+/**
+ * The worker's container entry point as a real process against fauxqs, with the ECS agent and CloudWatch
+ * stood in by a local HTTP server: SIGTERM in the middle of work loses no message.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import * as path from "node:path";
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { loadWorkerConfig } from "../../../app-code/worker/src/config";
+import { silentLog } from "../../../app-code/worker/src/log";
+import { Worker } from "../../../app-code/worker/src/worker";
+import { startStandIns, StandIns } from "../../../tools/local/aws-stand-ins";
+import { FauxqsProcess, startFauxqs } from "../../../tools/local/fauxqs";
+import { createLocalQueues, localAwsEnv, localSqsClient } from "../../../tools/local/queues";
+import { waitFor } from "../wait";
+
+const ROOT = path.resolve(__dirname, "../../..");
+let fauxqs: FauxqsProcess;
+let standIns: StandIns;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  [fauxqs, standIns] = await Promise.all([startFauxqs(), startStandIns()]);
+});
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+  await Promise.all([fauxqs.stop(), standIns.close()]);
+});
+
+test("SIGTERM mid-message: the message that fits finishes, the one that does not is released at once; restart processes the rest", async () => {
+  // Visibility 30 s: a message the worker failed to release would stay hidden far beyond this test.
+  const queues = await createLocalQueues(fauxqs, { name: "sigterm", visibilityTimeoutSeconds: 30 });
+  const bodies = [
+    { id: "short", duration: 0.3 }, // ends within the stop window (1 s stop timeout - 0.25 s margin)
+    { id: "long", duration: 1.2 }, // cannot: must be released, not lost
+    { id: "later-1", duration: 0.05 },
+    { id: "later-2", duration: 0.05 },
+  ];
+  await queues.sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: queues.queueUrl,
+      Entries: bodies.map((b, i) => ({ Id: String(i), MessageBody: JSON.stringify(b), MessageGroupId: b.id })),
+    }),
+  );
+
+  let stdout = "";
+  child = spawn(process.execPath, ["--no-warnings", "--import", "tsx", "app-code/worker/src/main.ts"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      ...localAwsEnv(fauxqs.endpoint),
+      AWS_ENDPOINT_URL_CLOUDWATCH: standIns.url,
+      ECS_AGENT_URI: standIns.url,
+      QUEUE_URL: queues.queueUrl,
+      WORKER_CONCURRENCY: "2",
+      STOP_TIMEOUT_SECONDS: "1",
+      RECEIVE_WAIT_SECONDS: "1",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  const exited = once(child, "exit");
+
+  // Two slots: exactly the first two messages are held, the others stay visible (no prefetch).
+  await waitFor("two messages in flight, task protected", async () => (await queues.main()).inflight === 2 && standIns.protection.length === 1, 8000, () => stdout);
+  expect(standIns.protection).toEqual([true]);
+  expect((await queues.main()).ready).toBe(2);
+  child.kill("SIGTERM");
+  const [code] = await exited;
+  expect(code).toBe(0);
+
+  const afterStop = await queues.main();
+  const left = afterStop.bodies.map((b) => JSON.parse(b).id).sort();
+  expect(left).toEqual(["later-1", "later-2", "long"]);
+  expect(afterStop).toMatchObject({ ready: 3, inflight: 0 });
+  expect(standIns.protection).toEqual([true, false]);
+  // The finished message's duration was flushed at shutdown.
+  expect(standIns.metricSamples()).toBe(1);
+  const stopped = stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.message === "worker stopped");
+  expect(stopped).toMatchObject({ processed: 1, released: 1, deleteFailures: 0 });
+
+  // Restart: the released message and the rest are processed.
+  const worker = new Worker(
+    // Short polls, so the final stop() need not wait out a long poll.
+    loadWorkerConfig({ QUEUE_URL: queues.queueUrl, WORKER_CONCURRENCY: "4", RECEIVE_WAIT_SECONDS: "0" }),
+    { sqs: localSqsClient(fauxqs.endpoint), cloudwatch: new CloudWatchClient({ region: "us-east-1", endpoint: standIns.url }), log: silentLog },
+  );
+  await worker.start();
+  try {
+    await waitFor("the rest processed", () => worker.stats.processed === 3, 5000, () => worker.stats);
+  } finally {
+    await worker.stop("test");
+  }
+  expect(await queues.main()).toMatchObject({ ready: 0, inflight: 0, delayed: 0 });
+  expect(await queues.dlq()).toMatchObject({ ready: 0 });
+}, 20_000);
