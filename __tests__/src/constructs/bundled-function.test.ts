@@ -1,0 +1,39 @@
+import { unzipSync } from "fflate";
+import { bundleHandler } from "../../../src/constructs/bundled-function";
+
+/** Unix mode and DOS date/time of the first central-directory entry of a zip. */
+function firstEntryMeta(zip: Uint8Array): { mode: number; dosTime: number; dosDate: number } {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  for (let i = zip.length - 22; i >= 0; i--) {
+    if (view.getUint32(i, true) !== 0x06054b50) continue; // end of central directory
+    const cd = view.getUint32(i + 16, true);
+    return { dosTime: view.getUint16(cd + 12, true), dosDate: view.getUint16(cd + 14, true), mode: view.getUint32(cd + 38, true) >>> 16 };
+  }
+  throw new Error("not a zip");
+}
+
+describe("bundleHandler", () => {
+  const entry = "app-code/message-producer/index.ts";
+  const first = bundleHandler({ entry });
+
+  it("bundles the handler into one index.js that exports handler, with the AWS SDK left to the runtime", () => {
+    const files = unzipSync(first.zip);
+    expect(Object.keys(files)).toEqual(["index.js"]);
+    const code = new TextDecoder().decode(files["index.js"]);
+    expect(code).toMatch(/handler/);
+    expect(code).toContain('require("@aws-sdk/client-sqs")');
+    // No path of this machine in the bundle.
+    expect(code).not.toContain(process.cwd());
+  });
+
+  it("gives the same bytes and hash every time: fixed entry time (1980-01-01 00:00) and mode 0644", () => {
+    const again = bundleHandler({ entry });
+    expect(Buffer.from(again.zip).equals(Buffer.from(first.zip))).toBe(true);
+    expect(again.sha256).toBe(first.sha256);
+    expect(firstEntryMeta(first.zip)).toEqual({ mode: 0o644, dosTime: 0, dosDate: (0 << 9) | (1 << 5) | 1 });
+  });
+
+  it("fails with the entry's name when the handler file is missing", () => {
+    expect(() => bundleHandler({ entry: "app-code/nothing-here/index.ts" })).toThrow(/app-code\/nothing-here\/index\.ts does not exist/);
+  });
+});
