@@ -119,8 +119,42 @@ export function referencesIn(ast: Ast.ExpressionType | null): Reference[] {
   return found;
 }
 
-/** Parses a bare reference as written in `depends_on` (`aws_vpc.main`, `module.x`), or undefined if it is not one. */
+/**
+ * Parses a bare reference as written in `depends_on` or `replace_triggered_by` (`aws_vpc.main`,
+ * `aws_subnet.a[0].id`, optionally wrapped in `${}`): the names before the first index, or undefined if the text
+ * is not a reference.
+ */
 export function parseBareReference(value: string): string[] | undefined {
   const text = value.startsWith("${") && value.endsWith("}") ? value.slice(2, -1) : value;
-  return /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/.test(text) ? text.split(".") : undefined;
+  const name = "[A-Za-z_][\\w-]*";
+  const match = new RegExp(`^(${name}(?:\\.${name})*)((?:\\[[^\\]]*\\]|\\.${name})*)$`).exec(text);
+  return match ? match[1].split(".") : undefined;
+}
+
+/**
+ * Terraform's built-in functions (1.11): the ones cdktf 0.21's `Fn` binds, plus `issensitive` (1.8),
+ * `templatestring` (1.9) and `ephemeralasnull` (1.10).
+ */
+export const TERRAFORM_FUNCTIONS: ReadonlySet<string> = new Set(
+  `abs abspath alltrue anytrue base64decode base64encode base64gzip base64sha256 base64sha512 basename bcrypt can ceil
+  chomp chunklist cidrhost cidrnetmask cidrsubnet cidrsubnets coalesce coalescelist compact concat contains csvdecode
+  dirname distinct element endswith ephemeralasnull file filebase64 filebase64sha256 filebase64sha512 fileexists filemd5
+  fileset filesha1 filesha256 filesha512 flatten floor format formatdate formatlist indent index issensitive join
+  jsondecode jsonencode keys length log lookup lower matchkeys max md5 merge min nonsensitive one parseint pathexpand
+  plantimestamp pow range regex regexall replace reverse rsadecrypt sensitive setintersection setproduct setsubtract
+  setunion sha1 sha256 sha512 signum slice sort split startswith strcontains strrev substr sum templatefile
+  templatestring textdecodebase64 textencodebase64 timeadd timecmp timestamp title tobool tolist tomap tonumber toset
+  tostring transpose trim trimprefix trimspace trimsuffix try upper urlencode uuid uuidv5 values yamldecode yamlencode
+  zipmap`.split(/\s+/),
+);
+
+/** Names of the functions a parsed template calls (`jsonencode`, `provider::aws::arn_parse`), in order. */
+export function functionsIn(ast: Ast.ExpressionType | null): string[] {
+  const names: string[] = [];
+  const visit = (node: Ast.ExpressionType) => {
+    if (node.type === "function") names.push((node.meta as Ast.FunctionCallMeta).name);
+    for (const child of node.children ?? []) visit(child);
+  };
+  if (ast) visit(ast);
+  return names;
 }

@@ -15,6 +15,7 @@ import {
 } from "../lib/provider-schema";
 import {
   childPath,
+  functionsIn,
   hasTemplateSyntax,
   isTemplatePath,
   parseBareReference,
@@ -22,6 +23,7 @@ import {
   Reference,
   referencesIn,
   stringsIn,
+  TERRAFORM_FUNCTIONS,
 } from "../lib/expressions";
 
 /**
@@ -38,6 +40,7 @@ export type Rule =
   | "block-shape" // a block given as a scalar or expression, or more blocks than allowed
   | "value-type" // a list where a string is expected, an object where a list is expected…
   | "invalid-expression" // the HCL parser rejects the template
+  | "unknown-function" // a function Terraform does not have, or a provider function of an undeclared provider
   | "undeclared-reference" // reference to a resource, data source, variable, local or module not declared
   | "unknown-attribute"; // reference to an attribute the type does not have
 
@@ -218,7 +221,7 @@ class StackValidator {
       if (!schema) continue;
       for (const config of [configs].flat() as Record<string, unknown>[]) {
         const address = typeof config.alias === "string" ? `provider.${name}.${config.alias}` : `provider.${name}`;
-        this.checkBody(schema, schema.blocks[schema.provider], config, address, "", new Set(["alias"]));
+        this.checkBody(schema, schema.blocks[schema.provider], config, address, "", new Set(["alias", "version"]));
       }
     }
   }
@@ -336,7 +339,7 @@ class StackValidator {
     const triggers = lifecycle.replace_triggered_by;
     if (Array.isArray(triggers)) {
       triggers.forEach((entry, i) => {
-        if (typeof entry === "string" && !hasTemplateSyntax(entry)) this.checkBareReference(address, `lifecycle.replace_triggered_by[${i}]`, entry);
+        this.checkBareReference(address, `lifecycle.replace_triggered_by[${i}]`, entry);
       });
     }
   }
@@ -384,6 +387,16 @@ class StackValidator {
         continue;
       }
       for (const reference of referencesIn(parsed.ast)) this.checkReference(address, path, reference);
+      for (const name of functionsIn(parsed.ast)) this.checkFunction(address, path, name);
+    }
+  }
+
+  private checkFunction(address: string, path: string, name: string): void {
+    const provider = /^provider::([^:]+)::/.exec(name)?.[1];
+    if (provider) {
+      if (!this.requiredProviders[provider]) this.report(address, path, "unknown-function", `${name}(): provider "${provider}" is not in terraform.required_providers`);
+    } else if (!TERRAFORM_FUNCTIONS.has(name)) {
+      this.report(address, path, "unknown-function", `${name}() is not a Terraform function${suggest(name, [...TERRAFORM_FUNCTIONS])}`);
     }
   }
 

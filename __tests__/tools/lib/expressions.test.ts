@@ -60,5 +60,6 @@ test("bare references as depends_on writes them", () => {
   expect(parseBareReference("aws_vpc.main")).toEqual(["aws_vpc", "main"]);
   expect(parseBareReference("data.aws_region.r")).toEqual(["data", "aws_region", "r"]);
   expect(parseBareReference("${aws_vpc.main}")).toEqual(["aws_vpc", "main"]);
+  expect(parseBareReference('aws_subnet.a["x"].id')).toEqual(["aws_subnet", "a"]);
   expect(parseBareReference("aws_vpc.main[0] +")).toBeUndefined();
 });

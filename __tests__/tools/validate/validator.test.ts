@@ -65,10 +65,12 @@ function escapeHatchStack(): TerraformJson {
     targetTrackingScalingPolicyConfiguration: { targetValue: 12, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } },
   });
   policy.addOverride("lifecycle.ignore_changes", ["target_tracking_scaling_policy_configuration[0].target_value"]);
+  policy.addOverride("lifecycle.replace_triggered_by", ["aws_vpc.main.id"]);
   policy.addOverride("target_tracking_scaling_policy_configuration.scale_in_cooldown", 240);
   new Image(stack, "image", { name: "worker:latest", keepLocally: true });
   new TerraformOutput(stack, "subnet_ids", { value: "${[for s in aws_subnet.subnet : s.id]}" });
   new TerraformOutput(stack, "first_subnet", { value: "${aws_subnet.subnet[0].id}" });
+  new TerraformOutput(stack, "vpc_arn_account", { value: "${provider::aws::arn_parse(aws_vpc.main.arn).account_id}" });
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
 
@@ -188,6 +190,16 @@ describe("validate: planted errors", () => {
       "an operator without operand",
       (j) => (j.output.first_subnet.value = "${1 +}"),
       { address: "output.first_subnet", attribute: "value", rule: "invalid-expression", message: expect.stringContaining("does not parse: Invalid expression") },
+    ],
+    [
+      "a function Terraform does not have",
+      (j) => (j.output.first_subnet.value = '${jsonencod({a = 1})}'),
+      { address: "output.first_subnet", attribute: "value", rule: "unknown-function", message: 'jsonencod() is not a Terraform function; did you mean "jsonencode"?' },
+    ],
+    [
+      "a provider function of an undeclared provider",
+      (j) => (j.output.first_subnet.value = "${provider::time::rfc3339_parse(var.cidr)}"),
+      { address: "output.first_subnet", attribute: "value", rule: "unknown-function", message: 'provider::time::rfc3339_parse(): provider "time" is not in terraform.required_providers' },
     ],
     [
       "reference to an undeclared resource",
