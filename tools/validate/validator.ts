@@ -294,9 +294,14 @@ class StackValidator {
   private checkValue(schema: ProviderSchema, type: ValueType, value: unknown, address: string, path: string): void {
     if (value === null || type.kind === "any") return;
     if (typeof value === "string") {
-      // A whole-string interpolation ("${var.list}") yields a value of any type; a literal string cannot be a collection.
-      if ((type.kind === "list" || type.kind === "map" || type.kind === "object") && !hasTemplateSyntax(value)) {
+      // A template ("${var.list}") may yield any type; only literals are checked, as Terraform converts them.
+      if (hasTemplateSyntax(value)) return;
+      if (type.kind === "list" || type.kind === "map" || type.kind === "object") {
         this.report(address, path, "value-type", `expects ${article(type)}, got a string`);
+      } else if (type.kind === "number" && (value.trim() === "" || !Number.isFinite(Number(value)))) {
+        this.report(address, path, "value-type", `expects a number, got ${describe(value)}`);
+      } else if (type.kind === "bool" && value !== "true" && value !== "false") {
+        this.report(address, path, "value-type", `expects a bool, got ${describe(value)}`);
       }
       return;
     }
