@@ -325,6 +325,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
         WORKER_CONCURRENCY: "1",
         MAX_DURATION_SECONDS: "60",
         STOP_TIMEOUT_SECONDS: "120",
+        TMPDIR: "/scratch",
       });
     });
 

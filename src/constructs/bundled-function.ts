@@ -138,7 +138,6 @@ export class BundledFunction extends Construct {
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 1_209_600,
     });
-    suppressRule(this.failureQueue, "QS-SQS-002", "This queue is itself a dead-letter queue: the Lambda's dead_letter_config for failed asynchronous invocations.");
     suppressRule(this.logGroup, "QS-LOG-002", LOG_GROUP_KMS_REASON);
 
     const trust = new DataAwsIamPolicyDocument(this, "trust", {

@@ -30,7 +30,7 @@ export interface QueueWorkerServiceProps {
   readonly queue: { readonly arn: string; readonly url: string; readonly name: string };
   /** CloudWatch namespace the worker may put metrics into. */
   readonly metricNamespace: string;
-  /** Container environment besides QUEUE_URL, QUEUE_NAME, METRIC_NAMESPACE, STOP_TIMEOUT_SECONDS, AWS_REGION. */
+  /** Container environment besides QUEUE_URL, QUEUE_NAME, METRIC_NAMESPACE, STOP_TIMEOUT_SECONDS, AWS_REGION, TMPDIR. */
   readonly environment?: Record<string, string>;
   /** @default 256 */
   readonly cpu?: number;
@@ -46,9 +46,12 @@ export interface QueueWorkerServiceProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** Writable scratch folders of the read-only container: /tmp, and what the ECS Exec agent writes. */
+/** The container's writable scratch folder; TMPDIR points there (Node's os.tmpdir()). */
+export const SCRATCH_DIR = "/scratch";
+
+/** Writable folders of the read-only container: scratch, and what the ECS Exec agent writes. */
 export const WRITABLE_PATHS: Record<string, string> = {
-  tmp: "/tmp",
+  scratch: SCRATCH_DIR,
   // ECS Exec's SSM agent needs these writable; mounting them keeps the root file system read-only
   // (aws/containers-roadmap#1359).
   "managed-agents": "/managed-agents",
@@ -154,6 +157,7 @@ export class QueueWorkerService extends Construct {
       QUEUE_NAME: props.queue.name,
       METRIC_NAMESPACE: props.metricNamespace,
       STOP_TIMEOUT_SECONDS: String(stopTimeout),
+      TMPDIR: SCRATCH_DIR,
       ...props.environment,
     };
     this.taskDefinition = new EcsTaskDefinition(this, "task_definition", {
@@ -171,7 +175,7 @@ export class QueueWorkerService extends Construct {
           name: props.name,
           image: props.image,
           essential: true,
-          // The node user of the official Node.js images; any non-root uid works, nothing is written outside /tmp.
+          // The node user of the official Node.js images; any non-root uid works, nothing is written outside the scratch folder.
           user: "1000:1000",
           readonlyRootFilesystem: true,
           stopTimeout,
