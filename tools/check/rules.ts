@@ -130,12 +130,14 @@ const FULL_ACCESS_POLICY = /:iam::aws:policy\/(?:.*\/)?(AdministratorAccess|Powe
 // ---------------------------------------------------------------------------------------------------------------
 // Secrets read by data sources.
 
-/** Data sources that read a secret, and their attributes that hold it (`*`: every attribute but the listed safe ones). */
+/** Data sources that read a secret, and the attributes that hold it (a reference to the whole object counts too). */
 const SECRET_SOURCES: Record<string, { secret: readonly string[] }> = {
   aws_secretsmanager_secret_version: { secret: ["secret_string", "secret_binary", "secret_string_wo"] },
   aws_ssm_parameter: { secret: ["value", "insecure_value"] },
   aws_kms_secrets: { secret: ["plaintext"] },
   aws_secretsmanager_random_password: { secret: ["random_password"] },
+  // A registry password valid 12 hours; fine in a provider block (not stored), not in a resource argument.
+  aws_ecr_authorization_token: { secret: ["authorization_token", "password"] },
 };
 
 const readsSecret = (r: ReturnType<typeof referencesIn>[number]): boolean =>
@@ -189,6 +191,9 @@ const perResource =
       return detail === undefined ? [] : [{ address: b.address, detail }];
     });
 
+/** Argument paths that name where failed messages or invocations go. */
+const DEAD_LETTER_PATH = /(^|\.)(redrive_policy|dead_letter_config|on_failure)(\.|\[|$)/;
+
 const S3_BLOCK_FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
 export const RULES: readonly Rule[] = [
@@ -232,13 +237,18 @@ export const RULES: readonly Rule[] = [
     check: perResource("aws_sqs_queue", (b, stack) => {
       if (present(b.body.redrive_policy) || present(b.body.redrive_allow_policy)) return undefined;
       if (linked(stack, "aws_sqs_queue_redrive_policy", "queue_url", b, ["id", "url"]).length > 0) return undefined;
-      const redrives = [
-        ...stack.resources("aws_sqs_queue").map((q) => q.body.redrive_policy),
-        ...stack.resources("aws_sqs_queue_redrive_policy").map((r) => r.body.redrive_policy),
-        ...stack.resources("aws_sqs_queue_redrive_allow_policy").map((r) => r.body.queue_url),
-      ];
-      if (redrives.some((r) => refersTo(r, b.address))) return undefined;
-      return "no redrive_policy, and no queue uses it as dead-letter queue";
+      if (linked(stack, "aws_sqs_queue_redrive_allow_policy", "queue_url", b, ["id", "url"]).length > 0) return undefined;
+      // A queue that receives what others failed to process (another queue's redrive policy, a Lambda's
+      // dead_letter_config or on-failure destination, an EventBridge target's or SNS subscription's dead-letter
+      // setting) is the end of the line itself.
+      const isDeadLetterTarget = stack.blocks.some(
+        (other) =>
+          other.kind === "resource" &&
+          other.address !== b.address &&
+          [...stringsIn(other.body)].some(({ path, value }) => DEAD_LETTER_PATH.test(path) && refersTo(value, b.address)),
+      );
+      if (isDeadLetterTarget) return undefined;
+      return "no redrive_policy, and nothing uses it as dead-letter queue or failure destination";
     }),
   },
   {

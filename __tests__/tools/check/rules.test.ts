@@ -87,6 +87,12 @@ const CASES: Record<string, Case[]> = {
         ["aws_sqs_queue_redrive_policy", "r", { queue_url: "${aws_sqs_queue.q.id}", redrive_policy: '${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.dlq.arn, "maxReceiveCount" = 5})}' }],
       ),
     },
+    {
+      name: "a Lambda's dead-letter queue",
+      violating: tf(["aws_sqs_queue", "failed", { name: "f" }], ["aws_lambda_function", "f", { dead_letter_config: { target_arn: "${aws_sqs_queue.other.arn}" } }]),
+      at: "aws_sqs_queue.failed",
+      compliant: tf(["aws_sqs_queue", "failed", { name: "f" }], ["aws_lambda_function", "f", { dead_letter_config: { target_arn: "${aws_sqs_queue.failed.arn}" } }]),
+    },
   ],
   "QS-S3-001": [
     {

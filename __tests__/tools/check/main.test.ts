@@ -1,0 +1,86 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { synthesizeApp, SynthesizedStack } from "../../../tools/lib/synth";
+import { checkStack, listSuppressions, unsuppressed } from "../../../tools/check/engine";
+import { main } from "../../../tools/check/main";
+import { RULES } from "../../../tools/check/rules";
+
+/**
+ * Every suppression the app carries, `stack address rule`. Adding a suppressRule(...) call means adding it here
+ * and to the README's list (docs/readme-sections/security.md); `npm run check -- --markdown` prints that list.
+ */
+const EXPECTED_SUPPRESSIONS: string[] = [
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.cicd_build_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.producer_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.target_setter_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.worker_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_codebuild_project.cicd_build QS-CB-001",
+];
+
+let app: { outdir: string; stacks: SynthesizedStack[] };
+let logged: string[];
+
+beforeAll(() => {
+  app = synthesizeApp();
+});
+afterAll(() => fs.rmSync(app.outdir, { recursive: true, force: true }));
+beforeEach(() => {
+  logged = [];
+  jest.spyOn(console, "log").mockImplementation((line: string) => void logged.push(line));
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe("the synthesized app", () => {
+  it("passes every rule on every stack, with only the listed suppressions", () => {
+    expect(app.stacks.length).toBeGreaterThan(0);
+    const findings = app.stacks.flatMap((s) => checkStack(s, RULES));
+    expect(unsuppressed(findings).map((f) => `${f.stack} ${f.address} ${f.rule}: ${f.detail}`)).toEqual([]);
+    const suppressions = listSuppressions(app.stacks).map((s) => `${s.stack} ${s.address} ${s.rule}`);
+    expect(suppressions.sort()).toEqual([...EXPECTED_SUPPRESSIONS].sort());
+  });
+
+  it("has every suppression listed, with its rule, in the README section", () => {
+    const doc = ["docs/readme-sections/security.md", "README.md"]
+      .map((f) => path.join(__dirname, "../../..", f))
+      .find((f) => fs.existsSync(f) && fs.readFileSync(f, "utf8").includes("QS-IAM-002"));
+    expect(doc).toBeDefined();
+    const lines = fs.readFileSync(doc!, "utf8").split("\n");
+    const unlisted = listSuppressions(app.stacks)
+      .filter((s) => lines.filter((l) => l.includes(`\`${s.address}\``) && l.includes(s.rule) && l.includes(s.stack)).length !== 1)
+      .map((s) => `${s.stack} ${s.address} ${s.rule}`);
+    expect(unlisted).toEqual([]);
+  });
+});
+
+describe("npm run check (main)", () => {
+  it("exits 0 on the app's synth output and says what it checked", () => {
+    expect(main(["--dir", app.outdir])).toBe(0);
+    expect(logged.at(-1)).toMatch(new RegExp(`^${RULES.length} rules over ${app.stacks.length} stack\\(s\\) .*: 0 finding\\(s\\)`));
+  });
+
+  it("exits 1 and names stack, address and rule of each finding", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qs-check-"));
+    try {
+      fs.mkdirSync(path.join(dir, "stacks/bad"), { recursive: true });
+      const stack = { resource: { aws_sqs_queue: { jobs: { name: "jobs", sqs_managed_sse_enabled: true } } } };
+      fs.writeFileSync(path.join(dir, "stacks/bad/cdk.tf.json"), JSON.stringify(stack));
+      fs.writeFileSync(
+        path.join(dir, "manifest.json"),
+        JSON.stringify({ stacks: { bad: { name: "bad", synthesizedStackPath: "stacks/bad/cdk.tf.json" } } }),
+      );
+      expect(main(["--dir", dir])).toBe(1);
+      expect(logged[0]).toMatch(/^bad {2}aws_sqs_queue\.jobs {2}QS-SQS-002 \[MEDIUM\] no redrive_policy/);
+      expect(logged.at(-1)).toMatch(/1 finding\(s\), 0 suppressed/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("prints the rule table and the suppression list for the README", () => {
+    expect(main(["--dir", app.outdir, "--markdown"])).toBe(0);
+    const text = logged.join("\n");
+    for (const r of RULES) expect(text).toContain(`| ${r.id} |`);
+    expect(text).toContain("| `cloudwatch:PutMetricData` |");
+  });
+});
