@@ -32,6 +32,16 @@ describe("createWorkMessages", () => {
     expect(entries[11].Id).toBe("1");
   });
 
+  test("10,000 messages: 10,000 distinct deduplication ids and bodies (the blueprint's 16-bit ids collide here)", () => {
+    const entries = createWorkMessages(10_000, { durationMinSeconds: 5, durationMaxSeconds: 5, groupCount: 10 });
+    expect(new Set(entries.map((e) => e.MessageDeduplicationId)).size).toBe(10_000);
+    // Content-based deduplication would hash the body: bodies must differ too.
+    expect(new Set(entries.map((e) => e.MessageBody)).size).toBe(10_000);
+    const perGroup = new Map<string, number>();
+    entries.forEach((e) => perGroup.set(e.MessageGroupId, (perGroup.get(e.MessageGroupId) ?? 0) + 1));
+    expect([...perGroup.values()]).toEqual(Array(10).fill(1000));
+  });
+
   test("uniform range, rounded to milliseconds", () => {
     const values = [0, 0.25, 0.99999];
     const entries = createWorkMessages(2, { durationMinSeconds: 1, durationMaxSeconds: 3, groupCount: 1 }, () => values.shift()!);

@@ -4,6 +4,8 @@
  */
 import { ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
@@ -11,21 +13,25 @@ import { loadWorkerConfig } from "../../../app-code/worker/src/config";
 import { silentLog } from "../../../app-code/worker/src/log";
 import { Worker } from "../../../app-code/worker/src/worker";
 import { startStandIns, StandIns } from "../../../tools/local/aws-stand-ins";
+import { bundleWorker } from "../../../tools/local/bundle-worker";
 import { FauxqsProcess, startFauxqs } from "../../../tools/local/fauxqs";
 import { createLocalQueues, localAwsEnv, localSqsClient } from "../../../tools/local/queues";
 import { waitFor } from "../wait";
 
-const ROOT = path.resolve(__dirname, "../../..");
+const tmp = mkdtempSync(path.join(tmpdir(), "worker-bundle-"));
+let bundle: string;
 let fauxqs: FauxqsProcess;
 let standIns: StandIns;
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  [fauxqs, standIns] = await Promise.all([startFauxqs(), startStandIns()]);
+  // The esbuild bundle the image runs (same flags as the Dockerfile), not the TypeScript source.
+  [fauxqs, standIns, bundle] = await Promise.all([startFauxqs(), startStandIns(), bundleWorker(path.join(tmp, "main.js"))]);
 });
 afterAll(async () => {
   if (child && child.exitCode === null) child.kill("SIGKILL");
   await Promise.all([fauxqs.stop(), standIns.close()]);
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 test("SIGTERM mid-message: the message that fits finishes, the one that does not is released at once; restart processes the rest", async () => {
@@ -45,8 +51,8 @@ test("SIGTERM mid-message: the message that fits finishes, the one that does not
   );
 
   let stdout = "";
-  child = spawn(process.execPath, ["--no-warnings", "--import", "tsx", "app-code/worker/src/main.ts"], {
-    cwd: ROOT,
+  child = spawn(process.execPath, ["--no-warnings", "--enable-source-maps", bundle], {
+    cwd: tmp,
     env: {
       PATH: process.env.PATH,
       ...localAwsEnv(fauxqs.endpoint),
