@@ -64,6 +64,30 @@ function identityPolicies(stack: StackView): IdentityPolicy[] {
   return found;
 }
 
+/** Arguments that hold resource-based policies (and trust policies), by resource type. */
+const RESOURCE_POLICY_ARGUMENTS: Record<string, string> = {
+  aws_s3_bucket_policy: "policy",
+  aws_sqs_queue_policy: "policy",
+  aws_sqs_queue: "policy",
+  aws_sns_topic_policy: "policy",
+  aws_sns_topic: "policy",
+  aws_ecr_repository_policy: "policy",
+  aws_kms_key: "policy",
+  aws_iam_role: "assume_role_policy",
+  aws_secretsmanager_secret_policy: "policy",
+  aws_cloudwatch_log_resource_policy: "policy_document",
+};
+
+function resourcePolicies(stack: StackView): IdentityPolicy[] {
+  const found: IdentityPolicy[] = [];
+  for (const [type, argument] of Object.entries(RESOURCE_POLICY_ARGUMENTS)) {
+    for (const b of stack.resources(type)) {
+      if (present(b.body[argument])) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack.blocks) });
+    }
+  }
+  return found;
+}
+
 /** Allow statements of every readable identity policy, with the address of the resource holding the policy. */
 function allowStatements(stack: StackView): { address: string; statement: Statement }[] {
   return identityPolicies(stack).flatMap((p) =>
@@ -206,7 +230,7 @@ export const RULES: readonly Rule[] = [
       "Write policies as an aws_iam_policy_document data source, JSON text or Fn.jsonencode of a literal, and " +
       "container definitions as JSON text or Fn.jsonencode, so the rules can see every statement and container.",
     check: (stack) => [
-      ...identityPolicies(stack).flatMap((p) =>
+      ...[...identityPolicies(stack), ...resourcePolicies(stack)].flatMap((p) =>
         "unreadable" in p.doc ? [{ address: p.address, detail: `policy cannot be read: ${p.doc.unreadable}` }] : [],
       ),
       ...stack
@@ -464,6 +488,23 @@ export const RULES: readonly Rule[] = [
         if (!hasConditionKey(s, "iam:PassedToService")) problems.push("no iam:PassedToService condition");
         return problems.length ? [{ address, detail: `${describe(s)} allows iam:PassRole with ${problems.join("; ")}` }] : [];
       }),
+  },
+  {
+    id: "QS-IAM-005",
+    checkov: ["CKV_AWS_70", "CKV_AWS_168", "CKV_AWS_169", "CKV_AWS_32", "CKV_AWS_60"],
+    severity: "HIGH",
+    title: 'Resource and trust policies grant nothing to Principal "*" without a condition',
+    fix:
+      "Name the principal (a service, an account, a role ARN), or keep \"*\" and narrow it with a condition such as " +
+      "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.",
+    check: (stack) =>
+      resourcePolicies(stack).flatMap((p) =>
+        "statements" in p.doc
+          ? p.doc.statements
+              .filter((s) => s.effect === "Allow" && s.principals.some((pr) => pr.identifiers.includes("*")) && s.conditions.length === 0)
+              .map((s) => ({ address: p.address, detail: `${describe(s)} allows anyone (Principal "*") without a condition` }))
+          : [],
+      ),
   },
   {
     id: "QS-VPC-001",

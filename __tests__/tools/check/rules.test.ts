@@ -281,6 +281,27 @@ const CASES: Record<string, Case[]> = {
       ),
     },
   ],
+  "QS-IAM-005": [
+    {
+      name: "a queue policy open to everyone",
+      violating: tf(["aws_sqs_queue_policy", "p", { queue_url: "u", policy: policy({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*" }) }]),
+      at: "aws_sqs_queue_policy.p",
+      compliant: tf([
+        "aws_sqs_queue_policy",
+        "p",
+        {
+          queue_url: "u",
+          policy: policy({ Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnEquals: { "aws:SourceArn": "${aws_sns_topic.t.arn}" } } }),
+        },
+      ]),
+    },
+    {
+      name: "a role anyone may assume",
+      violating: tf(["aws_iam_role", "r", { assume_role_policy: policy({ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }) }]),
+      at: "aws_iam_role.r",
+      compliant: tf(["aws_iam_role", "r", { assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) }]),
+    },
+  ],
   "QS-VPC-001": [
     {
       name: "a VPC without flow logs",
