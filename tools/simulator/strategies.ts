@@ -268,7 +268,9 @@ export function validateStrategy(s: StrategySpec): string[] {
     positiveInt("worker.fifoGroups", w.fifoGroups, 0);
   }
   if (s.targetSetter) {
-    positive("targetSetter.everySeconds", s.targetSetter.everySeconds);
+    if (!Number.isInteger(s.targetSetter.everySeconds) || s.targetSetter.everySeconds < 60 || s.targetSetter.everySeconds % 60 !== 0) {
+      problems.push(`${where}: targetSetter.everySeconds is ${JSON.stringify(s.targetSetter.everySeconds)}; allowed: a multiple of 60 (EventBridge rates are whole minutes)`);
+    }
     positive("targetSetter.desiredLatencySeconds", s.targetSetter.desiredLatencySeconds);
     positive("targetSetter.defaultDurationSeconds", s.targetSetter.defaultDurationSeconds);
     positiveInt("targetSetter.lookbackMinutes", s.targetSetter.lookbackMinutes, 1);
