@@ -42,7 +42,8 @@ export type Rule =
   | "invalid-expression" // the HCL parser rejects the template
   | "unknown-function" // a function Terraform does not have, or a provider function of an undeclared provider
   | "undeclared-reference" // reference to a resource, data source, variable, local or module not declared
-  | "unknown-attribute"; // reference to an attribute the type does not have
+  | "unknown-attribute" // reference to an attribute the type does not have
+  | "reference-cycle"; // blocks that depend on each other (or on themselves): Terraform cannot order them
 
 export interface Finding {
   readonly stack: string;
@@ -115,6 +116,8 @@ class StackValidator {
   private readonly declared = new Set<string>();
   private readonly requiredProviders: Record<string, { source?: string; version?: string }>;
   private readonly providerConfigs = new Set<string>();
+  /** Dependency edges between declared blocks (from references, depends_on, replace_triggered_by). */
+  private readonly dependencies = new Map<string, Set<string>>();
 
   constructor(
     private readonly stack: string,
@@ -171,7 +174,52 @@ class StackValidator {
       // A variable's default is a literal, not a template; only its validation rules hold expressions.
       await this.checkExpressions(`var.${name}`, { validation: (body as Record<string, unknown>).validation });
     }
+    this.checkCycles();
     return { stack: this.stack, blocks: blocks.length, expressions: this.expressions, findings: this.findings };
+  }
+
+  private dependOn(from: string, to: string): void {
+    if (from.startsWith("var.")) return; // a variable's validation refers to the variable itself, by design
+    if (!this.dependencies.has(from)) this.dependencies.set(from, new Set());
+    this.dependencies.get(from)!.add(to);
+  }
+
+  /** Strongly connected components of the dependency graph (Tarjan); each with more than one block, or a self-loop, is a cycle. */
+  private checkCycles(): void {
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const onStack = new Set<string>();
+    const stack: string[] = [];
+    let next = 0;
+    const visit = (node: string) => {
+      index.set(node, next);
+      low.set(node, next++);
+      stack.push(node);
+      onStack.add(node);
+      for (const to of this.dependencies.get(node) ?? []) {
+        if (!index.has(to)) {
+          visit(to);
+          low.set(node, Math.min(low.get(node)!, low.get(to)!));
+        } else if (onStack.has(to)) {
+          low.set(node, Math.min(low.get(node)!, index.get(to)!));
+        }
+      }
+      if (low.get(node) === index.get(node)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== node);
+        if (component.length > 1 || this.dependencies.get(node)?.has(node)) {
+          const members = component.sort();
+          const message = members.length === 1 ? `${members[0]} refers to itself (use "self" only where Terraform allows it)` : `cycle between ${members.join(", ")}: Terraform cannot order them`;
+          this.report(members[0], "", "reference-cycle", message);
+        }
+      }
+    };
+    for (const node of [...this.dependencies.keys()].sort()) if (!index.has(node)) visit(node);
   }
 
   private checkRequiredProviders(): void {
@@ -379,6 +427,7 @@ class StackValidator {
     }
     const target = parts[0] === "data" || parts[0] === "module" || parts[0] === "var" || parts[0] === "local" ? parts.slice(0, parts[0] === "data" ? 3 : 2) : parts.slice(0, 2);
     if (!this.declared.has(target.join("."))) this.report(address, path, "undeclared-reference", `"${target.join(".")}" is not declared in this stack`);
+    else this.dependOn(address, target.join("."));
   }
 
   /** Parses every template string of a block and checks what each reference points to. */
@@ -411,6 +460,7 @@ class StackValidator {
     if (root === "var" || root === "local" || root === "module") {
       const target = `${root}.${rest[0] ?? ""}`;
       if (!this.declared.has(target)) this.report(address, path, "undeclared-reference", `"${ref.text}" refers to ${target}, which is not declared in this stack`);
+      else this.dependOn(address, target);
       return;
     }
     const isData = root === "data";
@@ -424,6 +474,7 @@ class StackValidator {
       this.report(address, path, "undeclared-reference", `"${ref.text}" refers to ${target}, which is not declared in this stack`);
       return;
     }
+    this.dependOn(address, target);
     // `aws_subnet.a[0].id`: an index right after the name selects a count/for_each instance.
     const attr = attribute ?? (ref.indexed && (isData ? rest.length === 2 : ref.parts.length === 2) ? ref.afterIndex[0] : undefined);
     if (!attr) return;

@@ -28,7 +28,11 @@ function escapeHatchStack(): TerraformJson {
   const stack = new TerraformStack(Testing.app(), "fixture");
   new AwsProvider(stack, "aws", { region: "us-west-2" });
   new DockerProvider(stack, "docker", {});
-  const cidr = new TerraformVariable(stack, "cidr", { type: "string", default: "10.0.0.0/16" });
+  const cidr = new TerraformVariable(stack, "cidr", {
+    type: "string",
+    default: "10.0.0.0/16",
+    validation: [{ condition: "${can(cidrhost(var.cidr, 0))}", errorMessage: "cidr must be a CIDR block." }],
+  });
   const ports = new TerraformVariable(stack, "ports", { type: "list(number)", default: [80, 443] });
   const region = new DataAwsRegion(stack, "region");
   const vpc = new Vpc(stack, "main", { cidrBlock: cidr.stringValue, tags: { Name: `core-${region.region}` } });
@@ -250,6 +254,16 @@ describe("validate: planted errors", () => {
       "attribute of a counted instance that the type does not have",
       (j) => (j.output.first_subnet.value = "${aws_subnet.subnet[0].subnet_id}"),
       { address: "output.first_subnet", attribute: "value", rule: "unknown-attribute", message: '"aws_subnet.subnet[0].subnet_id": aws_subnet has no attribute "subnet_id"' },
+    ],
+    [
+      "two resources that refer to each other",
+      (j) => (j.resource.aws_vpc.main.tags.Subnet = "${aws_subnet.subnet[0].id}"),
+      { address: "aws_subnet.subnet", attribute: "", rule: "reference-cycle", message: "cycle between aws_subnet.subnet, aws_vpc.main: Terraform cannot order them" },
+    ],
+    [
+      "a resource that refers to itself",
+      (j) => (j.resource.aws_vpc.main.tags.Self = "${aws_vpc.main.arn}"),
+      { address: "aws_vpc.main", attribute: "", rule: "reference-cycle", message: 'aws_vpc.main refers to itself (use "self" only where Terraform allows it)' },
     ],
     [
       "ignore_changes naming an argument the type does not have",
