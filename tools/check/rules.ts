@@ -415,7 +415,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "QS-IAM-001",
-    checkov: ["CKV_AWS_63", "CKV_AWS_62", "CKV_AWS_286"],
+    checkov: ["CKV_AWS_63", "CKV_AWS_49", "CKV_AWS_62"],
     severity: "HIGH",
     title: 'IAM policies allow no "*" or "<service>:*" action and no NotAction',
     fix: "List the actions the principal needs.",
@@ -430,7 +430,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "QS-IAM-002",
-    checkov: ["CKV_AWS_355", "CKV_AWS_290", "CKV_AWS_111"],
+    checkov: ["CKV_AWS_355", "CKV_AWS_356", "CKV_AWS_290", "CKV_AWS_111"],
     severity: "HIGH",
     title: 'IAM policies allow no write action on resource "*", except actions that accept only "*"',
     fix:
@@ -473,7 +473,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "QS-IAM-004",
-    checkov: ["CKV_AWS_286"],
+    checkov: ["CKV_AWS_286", "CKV_AWS_110"],
     severity: "HIGH",
     title: "iam:PassRole names its roles and has an iam:PassedToService condition",
     fix:
