@@ -91,7 +91,7 @@ export interface Reference {
  * Every reference in a parsed template. Names bound by a `for` expression (`[for s in x : s.id]`) are not
  * references.
  */
-export function referencesIn(ast: Ast.ExpressionType | null): Reference[] {
+export function referencesIn(ast: Ast.ExpressionType | null, bound: Iterable<string> = []): Reference[] {
   const found: Reference[] = [];
   const visit = (node: Ast.ExpressionType, bound: ReadonlySet<string>) => {
     if (node.type === "scopeTraversal") {
@@ -115,8 +115,32 @@ export function referencesIn(ast: Ast.ExpressionType | null): Reference[] {
     }
     for (const child of node.children ?? []) visit(child, inner);
   };
-  if (ast) visit(ast, new Set());
+  if (ast) visit(ast, new Set(bound));
   return found;
+}
+
+/**
+ * Names a `dynamic` block binds inside its `content`: its iterator (`iterator`, by default the block's name). For a
+ * string at `path` in `body`, every dynamic block on the way binds its iterator.
+ */
+export function dynamicIteratorsOn(body: unknown, path: string): string[] {
+  const names: string[] = [];
+  let node: unknown = body;
+  const segments = path.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  for (let i = 0; i < segments.length && node !== null && typeof node === "object"; i++) {
+    const segment = segments[i];
+    const key: string | number = segment.startsWith("[") ? Number(segment.slice(1, -1)) : segment;
+    const parent = node as Record<string | number, unknown>;
+    if (key === "dynamic" && i + 1 < segments.length) {
+      const name = segments[i + 1];
+      const specs = (parent.dynamic as Record<string, unknown>)?.[name];
+      for (const spec of [specs].flat() as Record<string, unknown>[]) {
+        names.push(typeof spec?.iterator === "string" ? spec.iterator : name);
+      }
+    }
+    node = parent[key];
+  }
+  return names;
 }
 
 /**

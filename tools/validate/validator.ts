@@ -15,6 +15,7 @@ import {
 } from "../lib/provider-schema";
 import {
   childPath,
+  dynamicIteratorsOn,
   functionsIn,
   hasTemplateSyntax,
   isTemplatePath,
@@ -440,7 +441,8 @@ class StackValidator {
         this.report(address, path, "invalid-expression", `does not parse: ${parsed.error}`);
         continue;
       }
-      for (const reference of referencesIn(parsed.ast)) this.checkReference(address, path, reference);
+      const bound = path.includes("dynamic.") ? dynamicIteratorsOn(body, path) : [];
+      for (const reference of referencesIn(parsed.ast, bound)) this.checkReference(address, path, reference);
       for (const name of functionsIn(parsed.ast)) this.checkFunction(address, path, name);
     }
   }

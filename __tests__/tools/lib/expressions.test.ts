@@ -1,4 +1,4 @@
-import { hasTemplateSyntax, isTemplatePath, parseBareReference, parseTemplate, referencesIn, stringsIn } from "../../../tools/lib/expressions";
+import { dynamicIteratorsOn, hasTemplateSyntax, isTemplatePath, parseBareReference, parseTemplate, referencesIn, stringsIn } from "../../../tools/lib/expressions";
 
 const refs = async (template: string) => {
   const parsed = await parseTemplate(template);
@@ -62,4 +62,10 @@ test("bare references as depends_on writes them", () => {
   expect(parseBareReference("${aws_vpc.main}")).toEqual(["aws_vpc", "main"]);
   expect(parseBareReference('aws_subnet.a["x"].id')).toEqual(["aws_subnet", "a"]);
   expect(parseBareReference("aws_vpc.main[0] +")).toBeUndefined();
+});
+
+test("dynamic blocks bind their iterator (default: the block name) inside their content", () => {
+  const body = { dynamic: { ingress: { for_each: "${var.p}", content: { dynamic: { rule: { iterator: "r", content: { x: "${r.value}" } } } } } } };
+  expect(dynamicIteratorsOn(body, "dynamic.ingress.content.dynamic.rule.content.x")).toEqual(["ingress", "r"]);
+  expect(dynamicIteratorsOn(body, "tags.Name")).toEqual([]);
 });

@@ -56,6 +56,9 @@ function escapeHatchStack(): TerraformJson {
   new DataAwsIamPolicyDocument(stack, "read", {
     statement: actionIterator.dynamic({ actions: [actionIterator.value], resources: ["*"] }),
   });
+  // A dynamic block written by hand: its iterator is the block name unless `iterator` says otherwise.
+  const write = new DataAwsIamPolicyDocument(stack, "write", {});
+  write.addOverride("dynamic.statement", { for_each: actions.listValue, content: { actions: ["${statement.value}"], resources: ["*"] } });
   const trust = new DataAwsIamPolicyDocument(stack, "trust", {
     statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }] }],
   });
@@ -112,6 +115,7 @@ describe("validate: the app's stacks", () => {
 describe("validate: escape hatches", () => {
   test("accepts a valid stack using addOverride, raw expressions, dynamic blocks, count and two providers", async () => {
     expect(fixture.data?.aws_iam_policy_document.read.dynamic).toBeDefined(); // an iterator on a block: dynamic block
+    expect(fixture.data?.aws_iam_policy_document.write.dynamic.statement.content.actions).toEqual(["${statement.value}"]);
     expect(fixture.resource?.aws_security_group.sg.ingress).toMatch(/^\$\{\[ for key, val in/); // on an attribute: for expression
     expect(fixture.resource?.aws_subnet.subnet.count).toBe(2);
     const report = await validateStack("fixture", fixture, schemas);
