@@ -1,7 +1,7 @@
 /**
  * `npm run check`: synthesizes every stack of the app in this process and runs the security rules over the
  * output. Prints one line per finding (stack, Terraform address, rule, what is wrong, how to fix it) and exits 1
- * when a finding is not suppressed.
+ * when a finding is not suppressed, 2 on a bad setting or argument.
  *
  *   npm run check                       synthesize with the settings of cdktf.json and QS_* variables, then check
  *   npm run check -- --dir cdktf.out    check an existing synth output instead
@@ -29,18 +29,41 @@ function loadStacks(dir: string | undefined): SynthesizedStack[] {
   return stacks;
 }
 
-export function main(argv: readonly string[]): number {
-  const dirAt = argv.indexOf("--dir");
-  const stacks = loadStacks(dirAt >= 0 ? argv[dirAt + 1] : undefined);
+/** Thrown for a bad command line; the message says what is allowed. */
+export class UsageError extends Error {}
 
-  if (argv.includes("--markdown")) {
+const USAGE = "usage: npm run check [-- [--dir <synth output folder>] [--verbose] [--markdown]]";
+
+function parseArgs(argv: readonly string[]): { dir?: string; verbose: boolean; markdown: boolean } {
+  const options = { dir: undefined as string | undefined, verbose: false, markdown: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--verbose") options.verbose = true;
+    else if (arg === "--markdown") options.markdown = true;
+    else if (arg === "--dir") {
+      const dir = argv[++i];
+      if (dir === undefined || dir.startsWith("--")) throw new UsageError(`--dir needs a folder (a cdktf synth output). ${USAGE}`);
+      if (!fs.existsSync(path.join(dir, "manifest.json"))) {
+        throw new UsageError(`--dir ${dir}: no manifest.json there; run \`npm run synth\` first, or leave --dir out. ${USAGE}`);
+      }
+      options.dir = dir;
+    } else throw new UsageError(`unknown argument "${arg}". ${USAGE}`);
+  }
+  return options;
+}
+
+export function main(argv: readonly string[]): number {
+  const options = parseArgs(argv);
+  const stacks = loadStacks(options.dir);
+
+  if (options.markdown) {
     console.log(`${rulesMarkdown(RULES)}\n\n${suppressionsMarkdown(listSuppressions(stacks))}`);
     return 0;
   }
 
   const findings: Finding[] = stacks.flatMap((s) => checkStack(s, RULES));
   const failing = unsuppressed(findings);
-  const shown = argv.includes("--verbose") ? findings : failing;
+  const shown = options.verbose ? findings : failing;
   for (const f of shown) console.log(formatFinding(f));
   const suppressed = findings.length - failing.length;
   console.log(
@@ -54,7 +77,7 @@ if (require.main === module) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
+    if (!(error instanceof SettingsError) && !(error instanceof UsageError)) throw error;
     console.error(error.message);
     process.exitCode = 2;
   }

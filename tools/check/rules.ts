@@ -328,8 +328,12 @@ export const RULES: readonly Rule[] = [
           const insecure = s.conditions.some(
             (c) => c.test === "Bool" && c.variable === "aws:SecureTransport" && c.values.includes("false"),
           );
-          const onBucket = s.resources.some((r) => refersTo(r, b.address, ["arn"]) && !r.endsWith("/*"));
-          const onObjects = s.resources.some((r) => refersTo(r, b.address, ["arn"]) && r.endsWith("/*"));
+          // The bucket's ARN by reference, or written out from its literal name.
+          const name = typeof b.body.bucket === "string" ? b.body.bucket : undefined;
+          const isBucketArn = (r: string) =>
+            refersTo(r, b.address, ["arn"]) || (name !== undefined && r.replace(/\/\*$/, "").endsWith(`:s3:::${name}`));
+          const onBucket = s.resources.some((r) => isBucketArn(r) && !r.endsWith("/*"));
+          const onObjects = s.resources.some((r) => isBucketArn(r) && r.endsWith("/*"));
           return s.effect === "Deny" && everyone && allS3 && insecure && onBucket && onObjects;
         });
       });

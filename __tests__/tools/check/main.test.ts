@@ -79,6 +79,12 @@ describe("npm run check (main)", () => {
     }
   });
 
+  it("rejects a bad command line, saying what is allowed", () => {
+    expect(() => main(["--dir"])).toThrow(/--dir needs a folder.*usage: npm run check/);
+    expect(() => main(["--dir", os.tmpdir()])).toThrow(/no manifest\.json there; run `npm run synth` first/);
+    expect(() => main(["--strict"])).toThrow(/unknown argument "--strict".*--verbose/);
+  });
+
   it("prints the rule table and the suppression list for the README", () => {
     expect(main(["--dir", app.outdir, "--markdown"])).toBe(0);
     const text = logged.join("\n");

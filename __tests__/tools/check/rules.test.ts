@@ -145,6 +145,23 @@ const CASES: Record<string, Case[]> = {
         ],
       ),
     },
+    {
+      name: "a TLS deny on the objects only, with ARNs written out",
+      violating: bucket([
+        "aws_s3_bucket_policy",
+        "p",
+        { bucket: "artifacts", policy: policy({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::artifacts/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
+      ]),
+      at: "aws_s3_bucket.b",
+      compliant: bucket([
+        "aws_s3_bucket_policy",
+        "p",
+        {
+          bucket: "artifacts",
+          policy: policy({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::artifacts", "arn:aws:s3:::artifacts/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        },
+      ]),
+    },
   ],
   "QS-S3-004": [
     {
