@@ -1,0 +1,52 @@
+/**
+ * The pieces `npm run local` and `npm run bench:worker` share: a local SQS server with the work queue and DLQ,
+ * stand-ins for the ECS agent and CloudWatch, and a worker wired to them exactly as in the container (same
+ * Worker class and config loader), with every call it makes counted.
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { loadWorkerConfig } from "../../app-code/worker/src/config";
+import { Log, silentLog } from "../../app-code/worker/src/log";
+import { Worker } from "../../app-code/worker/src/worker";
+import { startStandIns, StandIns } from "./aws-stand-ins";
+import { FauxqsProcess, startFauxqs } from "./fauxqs";
+import { CallCounter, createLocalQueues, LocalQueues, localAwsEnv, localSqsClient } from "./queues";
+
+export interface LocalEnvironment {
+  fauxqs: FauxqsProcess;
+  standIns: StandIns;
+  queues: LocalQueues;
+  close(): Promise<void>;
+}
+
+export async function startLocalEnvironment(name: string, visibilityTimeoutSeconds = 10): Promise<LocalEnvironment> {
+  const [fauxqs, standIns] = await Promise.all([startFauxqs(), startStandIns()]);
+  const queues = await createLocalQueues(fauxqs, { name, visibilityTimeoutSeconds, maxReceiveCount: 3 });
+  return { fauxqs, standIns, queues, close: () => Promise.all([fauxqs.stop(), standIns.close()]).then(() => undefined) };
+}
+
+export interface LocalWorker {
+  worker: Worker;
+  /** SQS calls the worker made, by operation. */
+  sqsCalls: CallCounter;
+  /** All AWS calls: SQS + PutMetricData + task-protection requests. */
+  totalCalls(): number;
+}
+
+/** A worker as the container builds it, from environment variables, pointed at the local environment. */
+export function createLocalWorker(env: LocalEnvironment, workerEnv: Record<string, string>, log: Log = silentLog): LocalWorker {
+  const config = loadWorkerConfig({
+    QUEUE_URL: env.queues.queueUrl,
+    ECS_AGENT_URI: env.standIns.url,
+    ...workerEnv,
+  });
+  const sqs = localSqsClient(env.fauxqs.endpoint);
+  const sqsCalls = new CallCounter();
+  sqsCalls.attach(sqs);
+  const cloudwatch = new CloudWatchClient({
+    region: localAwsEnv(env.fauxqs.endpoint).AWS_REGION,
+    endpoint: env.standIns.url,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const worker = new Worker(config, { sqs, cloudwatch, log });
+  return { worker, sqsCalls, totalCalls: () => sqsCalls.total + worker.metrics.calls + worker.protection.calls };
+}
