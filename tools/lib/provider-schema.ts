@@ -216,7 +216,10 @@ export function extractSchema(assembly: { name: string; version: string; types: 
     if (match[1] === "resources") resources[match[2]] = schema;
     else dataSources[match[2]] = schema;
   }
-  if (!provider) throw new Error(`${assembly.name}: no provider class found in its jsii assembly`);
+  // An assembly whose docs no longer follow the pattern would otherwise yield an empty schema and odd findings.
+  if (!provider || Object.keys(resources).length === 0) {
+    throw new Error(`${assembly.name} ${assembly.version}: no provider class or no resource types recognized in its jsii assembly; the extractor needs updating`);
+  }
 
   return {
     format: SCHEMA_FORMAT,
@@ -273,11 +276,17 @@ export function loadProviderSchema(pkg: string, options: LoadOptions = {}): Load
   if (!manifest.cdktf?.provider) throw new Error(`${pkg} is not a cdktf provider package (no "cdktf.provider" in its package.json)`);
   const assembly = JSON.parse(fs.readFileSync(path.join(dir, ".jsii"), "utf8"));
   const schema = extractSchema(assembly, manifest.cdktf.provider);
-  fs.mkdirSync(cacheDir, { recursive: true });
   // Two jest workers may extract at once: each writes its own temp file, and the rename is atomic.
   const tmp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(schema));
-  fs.renameSync(tmp, cacheFile);
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify(schema));
+    fs.renameSync(tmp, cacheFile);
+  } catch (error) {
+    // A read-only node_modules still validates, only slower on every run.
+    fs.rmSync(tmp, { force: true });
+    process.emitWarning(`schema cache not written (${(error as Error).message}); the next run extracts again`);
+  }
   return { schema, cached: false, cacheFile };
 }
 
