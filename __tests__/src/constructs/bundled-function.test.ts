@@ -1,5 +1,7 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { unzipSync } from "fflate";
-import { bundleHandler } from "../../../src/constructs/bundled-function";
+import { bundleHandler, PROJECT_ROOT } from "../../../src/constructs/bundled-function";
 
 /** Unix mode and DOS date/time of the first central-directory entry of a zip. */
 function firstEntryMeta(zip: Uint8Array): { mode: number; dosTime: number; dosDate: number } {
@@ -24,6 +26,18 @@ describe("bundleHandler", () => {
     expect(code).toContain('require("@aws-sdk/client-sqs")');
     // No path of this machine in the bundle.
     expect(code).not.toContain(process.cwd());
+  });
+
+  it("is a CommonJS module that loads and exports handler (the SDK resolved as the runtime would)", () => {
+    // Inside node_modules, so `require("@aws-sdk/...")` finds the project's copy as Lambda finds the runtime's.
+    const dir = fs.mkdtempSync(path.join(PROJECT_ROOT, "node_modules", ".cache-qs-bundle-"));
+    try {
+      fs.writeFileSync(path.join(dir, "index.js"), unzipSync(first.zip)["index.js"]);
+      const loaded = require(path.join(dir, "index.js")) as { handler?: unknown };
+      expect(typeof loaded.handler).toBe("function");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("gives the same bytes and hash every time: fixed entry time (1980-01-01 00:00) and mode 0644", () => {
