@@ -2,7 +2,7 @@
  * The worker against a real SQS server (fauxqs on loopback). CloudWatch cannot run here, so it is mocked.
  */
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { ReceiveMessageCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { loadWorkerConfig } from "../../../app-code/worker/src/config";
 import { silentLog } from "../../../app-code/worker/src/log";
@@ -96,3 +96,22 @@ test("processes every valid message, deletes it, batches the metric; poison goes
     expect(v).toBeLessThan(1);
   }
 }, 15_000);
+
+test("work longer than the visibility timeout keeps the message hidden (extended) and is processed once", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "long-work", visibilityTimeoutSeconds: 1 });
+  await send(queues, [JSON.stringify({ id: "slow", duration: 1.8 })]);
+  const worker = startWorker(queues, { WORKER_CONCURRENCY: "1" });
+  await worker.start();
+
+  await waitFor("message received", () => worker.stats.received === 1, 3000);
+  // Past the 1 s visibility timeout, another consumer must still not see it.
+  await new Promise((r) => setTimeout(r, 1300));
+  const other = await queues.sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.queueUrl, WaitTimeSeconds: 0 }));
+  expect(other.Messages ?? []).toEqual([]);
+
+  await waitFor("processed", () => worker.stats.processed === 1, 3000, () => worker.stats);
+  await worker.stop("test");
+  expect(worker.stats.received).toBe(1);
+  expect(queues.calls.byOperation.get("ReceiveMessage")).toBe(1);
+  expect(await queues.main()).toMatchObject({ ready: 0, inflight: 0 });
+}, 10_000);
