@@ -33,6 +33,8 @@ export interface ModelOptions {
   readonly startupDelaySeconds?: number;
   /** Seconds into each minute at which SQS samples the visible count. Default 30. */
   readonly metricSampleOffsetSeconds?: number;
+  /** Minutes by which a datapoint reaches the alarms late (CloudWatch delivery delay). Default 0. */
+  readonly metricDelayMinutes?: number;
   /** Largest share of the capacity one target-tracking scale-in removes (at least 1 task). Default 0.1. */
   readonly scaleInMaxFraction?: number;
   /** Fargate price per task-hour in USD. Default: 0.25 vCPU × $0.04048 + 0.5 GB × $0.004445 (Linux/x86, us-west-2). */
@@ -144,6 +146,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   const horizon = Math.ceil(options.horizonSeconds);
   const startupDelay = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;
+  const delay = options.metricDelayMinutes ?? 0;
   const price = options.taskHourPrice ?? DEFAULT_TASK_HOUR_PRICE;
   const goal = options.desiredLatencySeconds ?? strategy.targetSetter?.desiredLatencySeconds ?? 60;
   const worker = strategy.worker;
@@ -404,14 +407,16 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
         if (setter.breaksMetric) metricBroken = true;
       }
       let proposal: number | undefined;
+      const seen = minute - delay; // the newest datapoint the alarms have
       if (tracking && policy.kind === "target-tracking") {
-        const visible = series.visible[minute];
-        const running = series.running[minute];
-        const value = policy.metric === "queue-depth" ? visible : running === 0 || metricBroken ? undefined : visible / running;
+        const visible = series.visible[seen];
+        const running = series.running[seen];
+        const value =
+          seen < 0 ? undefined : policy.metric === "queue-depth" ? visible : running === 0 || metricBroken ? undefined : visible / running;
         proposal = tracking.evaluate(value, desired, now);
-      } else if (stepping && policy.kind === "step-scaling" && (minute + 1) % policy.periodMinutes === 0) {
+      } else if (stepping && policy.kind === "step-scaling" && (seen + 1) % policy.periodMinutes === 0 && seen >= 0) {
         let max = 0;
-        for (let m = minute + 1 - policy.periodMinutes; m <= minute; m++) max = Math.max(max, series.visible[m]);
+        for (let m = Math.max(0, seen + 1 - policy.periodMinutes); m <= seen; m++) max = Math.max(max, series.visible[m]);
         proposal = stepping.evaluate(max, desired, now);
       }
       if (proposal !== undefined && proposal !== desired) setDesired(proposal, now);

@@ -42,6 +42,7 @@ function modelKeys(): Record<keyof Omit<ModelOptions, "horizonSeconds">, { allow
   return {
     startupDelaySeconds: { allowed: "a number from 0 to 3600", valid: (n) => n >= 0 && n <= 3600 },
     metricSampleOffsetSeconds: { allowed: "an integer from 0 to 59", valid: (n) => Number.isInteger(n) && n >= 0 && n <= 59 },
+    metricDelayMinutes: { allowed: "an integer from 0 to 10", valid: (n) => Number.isInteger(n) && n >= 0 && n <= 10 },
     scaleInMaxFraction: { allowed: "a number greater than 0 and at most 1", valid: (n) => n > 0 && n <= 1 },
     taskHourPrice: { allowed: "a number from 0 to 100", valid: (n) => n >= 0 && n <= 100 },
     desiredLatencySeconds: { allowed: "a number greater than 0 and at most 86400", valid: (n) => n > 0 && n <= 86400 },

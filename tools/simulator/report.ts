@@ -53,8 +53,9 @@ export function svgChart(workload: Workload, results: readonly SimulationResult[
   const panelHeight = 160;
   const gap = 40;
   const top = 50;
-  const panels: Array<{ title: string; pick: (r: SimulationResult) => Float64Array }> = [
-    { title: "Queue depth (ApproximateNumberOfMessagesVisible, 1-min sample)", pick: (r) => r.series.visible },
+  // Queue depth on a log scale: a strategy that stops scaling builds a backlog of thousands that would flatten the others.
+  const panels: Array<{ title: string; pick: (r: SimulationResult) => Float64Array; log?: boolean }> = [
+    { title: "Queue depth (ApproximateNumberOfMessagesVisible, 1-min sample; log scale)", pick: (r) => r.series.visible, log: true },
     { title: "Running tasks (RunningTaskCount)", pick: (r) => r.series.running },
     { title: "Target value (target tracking; none for step scaling)", pick: (r) => r.series.target },
   ];
@@ -73,13 +74,18 @@ export function svgChart(workload: Workload, results: readonly SimulationResult[
     const y0 = top + index * (panelHeight + gap);
     let max = 0;
     for (const r of results) for (const v of panel.pick(r)) if (Number.isFinite(v) && v > max) max = v;
-    const yMax = max > 0 ? niceCeil(max) : 1;
+    const yMax = panel.log ? 10 ** Math.max(1, Math.ceil(Math.log10(max + 1))) : max > 0 ? niceCeil(max) : 1;
+    // Share of the panel's height for a value: linear, or log10(1 + v) so that 0 stays at the bottom.
+    const scale = panel.log ? (v: number) => Math.log10(1 + v) / Math.log10(1 + yMax) : (v: number) => v / yMax;
     out.push(`<text x="${left}" y="${y0 - 6}" font-weight="bold">${escapeXml(panel.title)}</text>`);
     out.push(`<rect x="${left}" y="${y0}" width="${plotWidth}" height="${panelHeight}" fill="none" stroke="#999"/>`);
-    for (const f of [0, 0.5, 1]) {
-      const y = y0 + panelHeight * (1 - f);
-      out.push(`<text x="${left - 6}" y="${c(y + 4)}" text-anchor="end">${c(yMax * f)}</text>`);
-      if (f > 0 && f < 1) out.push(`<line x1="${left}" y1="${c(y)}" x2="${left + plotWidth}" y2="${c(y)}" stroke="#eee"/>`);
+    const gridValues = panel.log
+      ? [0, ...Array.from({ length: Math.round(Math.log10(yMax)) }, (_, k) => 10 ** (k + 1))]
+      : [0, yMax / 2, yMax];
+    for (const value of gridValues) {
+      const y = y0 + panelHeight * (1 - scale(value));
+      out.push(`<text x="${left - 6}" y="${c(y + 4)}" text-anchor="end">${c(value)}</text>`);
+      if (value > 0 && value < yMax) out.push(`<line x1="${left}" y1="${c(y)}" x2="${left + plotWidth}" y2="${c(y)}" stroke="#eee"/>`);
     }
     for (let h = 0; h <= hours + 1e-9; h += tickEvery) {
       const x = left + (minutes > 1 ? (h * 60 * plotWidth) / (minutes - 1) : 0);
@@ -96,7 +102,7 @@ export function svgChart(workload: Workload, results: readonly SimulationResult[
           continue;
         }
         const x = left + (minutes > 1 ? (m * plotWidth) / (minutes - 1) : 0);
-        const y = y0 + panelHeight * (1 - v / yMax);
+        const y = y0 + panelHeight * (1 - scale(v));
         segments[segments.length - 1].push(`${c(x)},${c(y)}`);
       }
       for (const points of segments) {

@@ -111,6 +111,12 @@ describe("service and scaling", () => {
     expect(Array.from(faster.series.running.slice(0, 5))).toEqual([1, 1, 1, 10, 10]);
   });
 
+  test("a metric delivery delay postpones the scale-out by as many minutes", () => {
+    const w = workloadFrom("t", "t", Array.from({ length: 600 }, () => [0, 5] as [number, number]));
+    const late = simulate(w, BLUEPRINT_INTENDED, { horizonSeconds: 600, metricDelayMinutes: 2 });
+    expect(Array.from(late.series.desired.slice(0, 6))).toEqual([1, 1, 1, 1, 10, 10]);
+  });
+
   test("no action at zero tasks: e1 has no datapoint when no task runs, so a service at 0 never starts", () => {
     const zero: StrategySpec = { ...BLUEPRINT_INTENDED, minCapacity: 0, initialCapacity: 0, targetSetter: undefined };
     const w = workloadFrom("t", "t", Array.from({ length: 100 }, (_, i) => [i, 5] as [number, number]));

@@ -23,6 +23,8 @@ test("SVG chart: three panels, a line per strategy and panel (no target line for
   expect(svg.match(/<polyline /g)?.length).toBe(2 + 2 + 1);
   expect(svg).toContain(">cdk-queue-processing</text>");
   expect(svg).not.toMatch(/NaN|Infinity/);
+  // Queue depth on a log scale: grid labels at powers of ten.
+  expect(svg).toMatch(/>10<\/text>[\s\S]*>100<\/text>/);
   expect(svgChart(workload, results)).toBe(svg); // byte-identical
 });
 
