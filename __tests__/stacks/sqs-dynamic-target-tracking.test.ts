@@ -481,6 +481,9 @@ describe("sqs-dynamic-target-tracking stack", () => {
         dataRef("aws_iam_role", "core_infra_execution_role", "arn"),
         ref("aws_iam_role", "worker_task_role", "arn"),
       ]);
+      expect(pipeline["ecs:ListTasks"].condition).toEqual([
+        { test: "ArnEquals", variable: "ecs:cluster", values: [expect.stringMatching(/:cluster\/\$\{data\.aws_ecs_cluster\.core_infra_cluster\.cluster_name\}$/)] },
+      ]);
       expect(pipeline["codestar-connections:UseConnection"]).toEqual({
         resources: [ref("aws_codestarconnections_connection", "cicd_github_connection", "arn")],
       });

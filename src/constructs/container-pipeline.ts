@@ -360,6 +360,13 @@ export class ContainerPipeline extends Construct {
           resources: [`${ecsPrefix}:service/${props.ecs.clusterName}/${props.ecs.serviceName}`],
         },
         {
+          // The deploy action watches the new tasks come up; scoped by the cluster condition.
+          sid: "WatchDeployment",
+          actions: ["ecs:DescribeTasks", "ecs:ListTasks"],
+          resources: ["*"],
+          condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [`${ecsPrefix}:cluster/${props.ecs.clusterName}`] }],
+        },
+        {
           // Task definitions are registered and described without a resource ARN.
           sid: "RegisterTaskDefinition",
           actions: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
