@@ -39,7 +39,8 @@ function linked(stack: StackView, type: string, argument: string, target: Block,
 // ---------------------------------------------------------------------------------------------------------------
 // IAM: identity policies, wherever a resource carries one.
 
-interface IdentityPolicy {
+/** A policy and the resource whose argument holds it. */
+interface HeldPolicy {
   readonly address: string;
   readonly doc: PolicyDocument;
 }
@@ -51,8 +52,8 @@ const POLICY_ARGUMENTS: Record<string, string> = {
   aws_iam_group_policy: "policy",
 };
 
-function identityPolicies(stack: StackView): IdentityPolicy[] {
-  const found: IdentityPolicy[] = [];
+function identityPolicies(stack: StackView): HeldPolicy[] {
+  const found: HeldPolicy[] = [];
   for (const [type, argument] of Object.entries(POLICY_ARGUMENTS)) {
     for (const b of stack.resources(type)) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack.blocks) });
   }
@@ -78,8 +79,8 @@ const RESOURCE_POLICY_ARGUMENTS: Record<string, string> = {
   aws_cloudwatch_log_resource_policy: "policy_document",
 };
 
-function resourcePolicies(stack: StackView): IdentityPolicy[] {
-  const found: IdentityPolicy[] = [];
+function resourcePolicies(stack: StackView): HeldPolicy[] {
+  const found: HeldPolicy[] = [];
   for (const [type, argument] of Object.entries(RESOURCE_POLICY_ARGUMENTS)) {
     for (const b of stack.resources(type)) {
       if (present(b.body[argument])) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack.blocks) });
@@ -147,6 +148,15 @@ const starOnly = (action: string): StarOnlyAction | undefined =>
 
 const hasConditionKey = (s: Statement, key: string): boolean =>
   s.conditions.some((c) => c.variable.toLowerCase() === key.toLowerCase() && c.values.length > 0);
+
+/** Reads that hand out stored data (the data-exfiltration actions checkov takes from cloudsplaining). */
+export const DATA_READ_ACTIONS = [
+  "s3:GetObject",
+  "ssm:GetParameter",
+  "ssm:GetParameters",
+  "ssm:GetParametersByPath",
+  "secretsmanager:GetSecretValue",
+];
 
 /** Matches AWS-managed policies that grant a whole service or everything. */
 const FULL_ACCESS_POLICY = /:iam::aws:policy\/(?:.*\/)?(AdministratorAccess|PowerUserAccess|IAMFullAccess|[\w-]*Full_?Access(?:V\d+)?)$/;
@@ -452,6 +462,19 @@ export const RULES: readonly Rule[] = [
             out.push({ address, detail: `${describe(s)} allows ${action} without a ${allowed.requiredConditionKey} condition` });
         }
         return out;
+      }),
+  },
+  {
+    id: "QS-IAM-006",
+    checkov: ["CKV_AWS_288", "CKV_AWS_108"],
+    severity: "HIGH",
+    title: 'IAM policies allow no read of stored data (objects, parameters, secrets) on resource "*"',
+    fix: "Name the buckets' object ARNs, parameter ARNs or secret ARNs the principal reads.",
+    check: (stack) =>
+      allowStatements(stack).flatMap(({ address, statement: s }) => {
+        if (!s.resources.includes("*") && s.notResources.length === 0) return [];
+        const reads = DATA_READ_ACTIONS.filter((data) => s.actions.some((a) => !isServiceWildcard(a) && actionMatches(a, data)));
+        return reads.length ? [{ address, detail: `${describe(s)} allows ${reads.join(", ")} on every resource` }] : [];
       }),
   },
   {

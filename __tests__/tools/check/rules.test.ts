@@ -260,6 +260,20 @@ const CASES: Record<string, Case[]> = {
       }),
     },
   ],
+  "QS-IAM-006": [
+    {
+      name: "reading every secret through a wildcard action",
+      violating: rolePolicy({ Effect: "Allow", Action: ["secretsmanager:Get*"], Resource: "*" }),
+      at: "aws_iam_role_policy.p",
+      compliant: rolePolicy({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: "arn:aws:secretsmanager:us-west-2:1:secret:token-AbCdEf" }),
+    },
+    {
+      name: "reading every object",
+      violating: rolePolicy({ Effect: "Allow", Action: ["s3:GetObject", "s3:ListAllMyBuckets"], Resource: "*" }),
+      at: "aws_iam_role_policy.p",
+      compliant: rolePolicy({ Effect: "Allow", Action: ["s3:ListAllMyBuckets"], Resource: "*" }),
+    },
+  ],
   "QS-IAM-003": [
     {
       name: "CloudWatchFullAccess attached",
