@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { synthesizeApp } from "../../tools/lib/synth";
 import { runTerraform } from "../../tools/plan";
 
 /**
@@ -41,15 +40,28 @@ function fakeTerraform(options: { version: string; init: "offline" | "ok" | "bro
 
 const calls = () => (fs.existsSync(callLog) ? fs.readFileSync(callLog, "utf8").trim().split("\n") : []);
 const quiet = { echo: () => undefined };
-
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), "qs-plan-"));
-  synthesized = synthesizeApp({}, path.join(root, "cdktf.out")).outdir;
-});
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
-beforeEach(() => {
+const newCase = () => {
   dir = fs.mkdtempSync(path.join(root, "case-"));
   callLog = path.join(dir, "calls.log");
+};
+
+// The one full run (synth included) happens here; the other cases reuse its output with `synth: false`.
+let fullRun: { code: number; calls: string[] };
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "qs-plan-"));
+  synthesized = path.join(root, "cdktf.out");
+  newCase();
+  const env = fakeTerraform({ version: "1.11.4", init: "ok" });
+  const code = await runTerraform("plan", ["core-infra", "-var", "x=1"], { env, outdir: synthesized, log: () => undefined, ...quiet });
+  fullRun = { code, calls: calls() };
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+beforeEach(newCase);
+
+test("with working init it synthesizes, plans in the stack folder with extra arguments, returns terraform's code", () => {
+  expect(fullRun.code).toBe(2);
+  expect(fs.existsSync(path.join(synthesized, "stacks", "core-infra", "cdk.tf.json"))).toBe(true);
+  expect(fullRun.calls).toEqual([expect.stringMatching(/ version -json$/), "core-infra init -input=false", "core-infra plan -input=false -var x=1"]);
 });
 
 test("without terraform on PATH it says so in one message, exits 1 and synthesizes nothing", async () => {
@@ -78,15 +90,6 @@ test("another init failure is reported as such", async () => {
   expect(code).toBe(1);
   expect(lines.at(-1)).toMatch(/^terraform init failed \(exit 1\) in .*core-infra; see its output above\.$/);
   expect(lines.some((l) => l.startsWith("warning:"))).toBe(false); // versions match
-});
-
-test("with working init it synthesizes, plans in the stack folder with extra arguments, returns terraform's code", async () => {
-  const outdir = path.join(dir, "cdktf.out");
-  const env = fakeTerraform({ version: "1.11.4", init: "ok" });
-  const code = await runTerraform("plan", ["core-infra", "-var", "x=1"], { env, outdir, log: () => undefined, ...quiet });
-  expect(code).toBe(2);
-  expect(fs.existsSync(path.join(outdir, "stacks", "core-infra", "cdk.tf.json"))).toBe(true);
-  expect(calls().slice(1)).toEqual(["core-infra init -input=false", "core-infra plan -input=false -var x=1"]);
 });
 
 test("an unknown stack is named with the list of stacks, before terraform runs", async () => {
