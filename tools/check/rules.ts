@@ -465,19 +465,6 @@ export const RULES: readonly Rule[] = [
       }),
   },
   {
-    id: "QS-IAM-006",
-    checkov: ["CKV_AWS_288", "CKV_AWS_108"],
-    severity: "HIGH",
-    title: 'IAM policies allow no read of stored data (objects, parameters, secrets) on resource "*"',
-    fix: "Name the buckets' object ARNs, parameter ARNs or secret ARNs the principal reads.",
-    check: (stack) =>
-      allowStatements(stack).flatMap(({ address, statement: s }) => {
-        if (!s.resources.includes("*") && s.notResources.length === 0) return [];
-        const reads = DATA_READ_ACTIONS.filter((data) => s.actions.some((a) => !isServiceWildcard(a) && actionMatches(a, data)));
-        return reads.length ? [{ address, detail: `${describe(s)} allows ${reads.join(", ")} on every resource` }] : [];
-      }),
-  },
-  {
     id: "QS-IAM-003",
     checkov: ["CKV_AWS_274", "CKV2_AWS_56"],
     severity: "HIGH",
@@ -532,6 +519,19 @@ export const RULES: readonly Rule[] = [
               .map((s) => ({ address: p.address, detail: `${describe(s)} allows anyone (Principal "*") without a condition` }))
           : [],
       ),
+  },
+  {
+    id: "QS-IAM-006",
+    checkov: ["CKV_AWS_288", "CKV_AWS_108"],
+    severity: "HIGH",
+    title: 'IAM policies allow no read of stored data (objects, parameters, secrets) on resource "*"',
+    fix: "Name the buckets' object ARNs, parameter ARNs or secret ARNs the principal reads.",
+    check: (stack) =>
+      allowStatements(stack).flatMap(({ address, statement: s }) => {
+        if (!s.resources.includes("*") && s.notResources.length === 0) return [];
+        const reads = DATA_READ_ACTIONS.filter((data) => s.actions.some((a) => !isServiceWildcard(a) && actionMatches(a, data)));
+        return reads.length ? [{ address, detail: `${describe(s)} allows ${reads.join(", ")} on every resource` }] : [];
+      }),
   },
   {
     id: "QS-VPC-001",
