@@ -13,7 +13,7 @@ import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { ServiceDiscoveryPrivateDnsNamespace } from "@cdktf/provider-aws/lib/service-discovery-private-dns-namespace";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { CoreInfraStack } from "../../stacks/core-infra-stack";
-import { resourcesOf, synthJson, testSettings, TerraformJson } from "../helpers";
+import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 
 function synthCore(context: Record<string, unknown> = {}): { synthesized: string; json: TerraformJson } {
   const stack = new CoreInfraStack(Testing.app(), "core-infra", { settings: testSettings(context) });
