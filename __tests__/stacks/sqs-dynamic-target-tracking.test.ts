@@ -470,9 +470,50 @@ describe("sqs-dynamic-target-tracking stack", () => {
     it("CodeBuild may push only to its repository; CodePipeline may start only its build and update only its service", () => {
       const build = grants(json, "cicd_build_permissions");
       const repoArn = ref("aws_ecr_repository", "worker_image_repository", "arn");
-      expect(build["ecr:PutImage"]).toEqual({ resources: [repoArn] });
-      expect(build["ecr:GetAuthorizationToken"]).toEqual({ resources: ["*"] });
+      const bucketArn = ref("aws_s3_bucket", "cicd_artifacts", "arn");
+      const only = (resource: string) => ({ resources: [resource] });
+      expect(build).toEqual({
+        "logs:CreateLogStream": only(`${ref("aws_cloudwatch_log_group", "cicd_build_logs", "arn")}:*`),
+        "logs:PutLogEvents": only(`${ref("aws_cloudwatch_log_group", "cicd_build_logs", "arn")}:*`),
+        "s3:GetObject": only(`${bucketArn}/*`),
+        "s3:GetObjectVersion": only(`${bucketArn}/*`),
+        "s3:PutObject": only(`${bucketArn}/*`),
+        "s3:GetBucketLocation": only(bucketArn),
+        "s3:GetBucketVersioning": only(bucketArn),
+        "ecr:GetAuthorizationToken": only("*"),
+        "ecr:BatchCheckLayerAvailability": only(repoArn),
+        "ecr:BatchGetImage": only(repoArn),
+        "ecr:CompleteLayerUpload": only(repoArn),
+        "ecr:GetDownloadUrlForLayer": only(repoArn),
+        "ecr:InitiateLayerUpload": only(repoArn),
+        "ecr:PutImage": only(repoArn),
+        "ecr:UploadLayerPart": only(repoArn),
+      });
       const pipeline = grants(json, "cicd_pipeline_permissions");
+      expect(Object.keys(pipeline).sort()).toEqual([
+        "codebuild:BatchGetBuilds",
+        "codebuild:StartBuild",
+        "codeconnections:UseConnection",
+        "codestar-connections:UseConnection",
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecs:DescribeTasks",
+        "ecs:ListTasks",
+        "ecs:RegisterTaskDefinition",
+        "ecs:TagResource",
+        "ecs:UpdateService",
+        "iam:PassRole",
+        "s3:GetBucketLocation",
+        "s3:GetBucketVersioning",
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:ListBucket",
+        "s3:PutObject",
+      ]);
+      expect(pipeline["s3:PutObject"]).toEqual(only(`${bucketArn}/*`));
+      expect(pipeline["ecs:TagResource"].condition).toEqual([
+        { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
+      ]);
       expect(pipeline["codebuild:StartBuild"]).toEqual({ resources: [ref("aws_codebuild_project", "cicd_build", "arn")] });
       expect(pipeline["ecs:UpdateService"].resources).toEqual([
         expect.stringMatching(/:service\/\$\{data\.aws_ecs_cluster\.core_infra_cluster\.cluster_name\}\/\$\{aws_ecs_service\.worker_service\.name\}$/),

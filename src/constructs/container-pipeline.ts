@@ -349,7 +349,7 @@ export class ContainerPipeline extends Construct {
         ...sourceStatements,
         {
           sid: "PipelineArtifacts",
-          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl"],
+          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
           resources: [bucketObjects],
         },
         { sid: "ArtifactBucket", actions: ["s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"], resources: [this.bucket.arn] },
