@@ -357,8 +357,8 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
           inFlightOfGroup[g]++;
           inFlightCount++;
           if (duration[id] > maxDuration) {
-            // Invalid: the worker leaves it alone; it reappears after the timeout until the DLQ takes it.
-            expiries.push({ id, at: at + vt, receives: receives[id] });
+            // Invalid: not processed; visible again at once or after the timeout, until the DLQ takes it.
+            expiries.push({ id, at: worker.releasesInvalid ? at : at + vt, receives: receives[id] });
             task.freeAt[s] = at;
             continue;
           }

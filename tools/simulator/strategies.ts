@@ -66,6 +66,8 @@ export interface WorkerSpec {
   readonly extendsVisibility: boolean;
   /** Longer `duration`s are invalid: received but not processed, left for the DLQ. Unset: no limit. */
   readonly maxDurationSeconds?: number;
+  /** Whether the worker makes an invalid message visible again at once (else it waits out the visibility timeout). */
+  readonly releasesInvalid?: boolean;
   /** Receives after which SQS moves a message to the DLQ. Unset: no DLQ. */
   readonly maxReceiveCount?: number;
   /** FIFO message groups (message i is in group i mod n); one message of a group in flight at a time. 0: standard queue. */
@@ -213,6 +215,8 @@ export function projectStrategy(settings: Settings): StrategySpec {
       visibilityTimeoutSeconds: Math.ceil(1.5 * settings.maxMessageDurationSeconds + 30),
       extendsVisibility: true,
       maxDurationSeconds: settings.maxMessageDurationSeconds,
+      // app-code/worker makes an invalid message visible again at once, so it reaches the DLQ within seconds.
+      releasesInvalid: true,
       maxReceiveCount: settings.dlqMaxReceiveCount,
       fifoGroups: settings.messageGroupCount,
     },

@@ -67,6 +67,11 @@ describe("queue and worker", () => {
     });
     expect([r.deleted, r.inDlq, r.inQueue]).toEqual([1, 1, 0]);
     expect(r.workHours).toBeCloseTo(5 / 3600, 9); // the invalid message is no work
+    // Within 60 s: held for the 30 s timeout it has been received twice; released at once it is already in the DLQ.
+    const invalid = workloadFrom("t", "t", [[0, 500]]);
+    const worker = { maxDurationSeconds: 60, maxReceiveCount: 3, visibilityTimeoutSeconds: 30 };
+    expect(simulate(invalid, fixed(1, worker), { horizonSeconds: 60 }).inDlq).toBe(0);
+    expect(simulate(invalid, fixed(1, { ...worker, releasesInvalid: true }), { horizonSeconds: 60 }).inDlq).toBe(1);
   });
 
   test("conservation: sent = deleted + in queue + in DLQ, with kills, timeouts and a DLQ", () => {

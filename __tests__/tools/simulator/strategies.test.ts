@@ -32,6 +32,7 @@ test("project-defaults is what the stack deploys with the same settings", () => 
       taskProtection: true,
       extendsVisibility: true,
       maxDurationSeconds: s.maxMessageDurationSeconds,
+      releasesInvalid: true,
       maxReceiveCount: s.dlqMaxReceiveCount,
       fifoGroups: s.messageGroupCount,
     },
