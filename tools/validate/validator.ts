@@ -96,6 +96,8 @@ const TOP_LEVEL_KEYS = new Set(["//", "terraform", "provider", "resource", "data
 const RESOURCE_META = new Set(["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
 const DATA_META = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"]);
 const LIFECYCLE_KEYS = new Set(["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by", "precondition", "postcondition"]);
+// Types of Terraform's built-in provider (terraform_data, data.terraform_remote_state): no package, no schema here.
+const BUILTIN_PROVIDER = "terraform";
 // Reference roots that are always defined (inside the right block kinds; Terraform checks the context itself).
 const BUILTIN_ROOTS = new Set(["count", "each", "path", "terraform", "self"]);
 
@@ -248,6 +250,7 @@ class StackValidator {
   /** Local provider name of a block (`aws` for `aws_vpc` or `provider = "aws.east"`); reports what is undeclared. */
   private providerOf(address: string, type: string, providerMeta: unknown): string | undefined {
     let name = type.split("_")[0];
+    if (name === BUILTIN_PROVIDER) return undefined;
     if (typeof providerMeta === "string") {
       name = providerMeta.split(".")[0];
       if (!this.providerConfigs.has(providerMeta) && !(providerMeta === name && this.requiredProviders[name])) {

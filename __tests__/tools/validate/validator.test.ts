@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Fn, TerraformIterator, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { DataResource, DataTerraformRemoteStateLocal, Fn, TerraformIterator, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
@@ -75,6 +75,9 @@ function escapeHatchStack(): TerraformJson {
   policy.addOverride("lifecycle.replace_triggered_by", ["aws_vpc.main.id"]);
   policy.addOverride("target_tracking_scaling_policy_configuration.scale_in_cooldown", 240);
   new Image(stack, "image", { name: "worker:latest", keepLocally: true });
+  // Terraform's built-in provider: terraform_data and terraform_remote_state need no required_providers entry.
+  const core = new DataTerraformRemoteStateLocal(stack, "core", { path: "../core/terraform.tfstate" });
+  new DataResource(stack, "marker", { input: core.getString("vpc_id") });
   new TerraformOutput(stack, "subnet_ids", { value: "${[for s in aws_subnet.subnet : s.id]}" });
   new TerraformOutput(stack, "first_subnet", { value: "${aws_subnet.subnet[0].id}" });
   new TerraformOutput(stack, "vpc_arn_account", { value: "${provider::aws::arn_parse(aws_vpc.main.arn).account_id}" });
@@ -118,6 +121,8 @@ describe("validate: escape hatches", () => {
     expect(fixture.data?.aws_iam_policy_document.write.dynamic).toEqual({ statement: expect.objectContaining({ content: { actions: ["${statement.value}"], resources: ["*"] } }) });
     expect(fixture.resource?.aws_security_group.sg.ingress).toMatch(/^\$\{\[ for key, val in/); // on an attribute: for expression
     expect(fixture.resource?.aws_subnet.subnet.count).toBe(2);
+    expect(Object.keys(fixture.resource ?? {})).toContain("terraform_data");
+    expect(Object.keys(fixture.data ?? {})).toContain("terraform_remote_state");
     const report = await validateStack("fixture", fixture, schemas);
     expect(report.findings.map(formatFinding)).toEqual([]);
     expect(report.expressions).toBeGreaterThan(10);
