@@ -303,6 +303,14 @@ describe("sqs-dynamic-target-tracking stack", () => {
       expect(container.name).toBe("ecsdemo-queue");
       expect(container.image).toMatch(/^\$\{aws_ecr_repository\.worker_image_repository\.repository_url\}:src-[0-9a-f]{12}$/);
       expect(container).toMatchObject({ user: "1000:1000", readonlyRootFilesystem: true, stopTimeout: 120 });
+      // Writable only: the scratch folder and the folders the ECS Exec agent writes, each a task volume.
+      expect(container.mountPoints.map((m: { containerPath: string }) => m.containerPath)).toEqual([
+        "/scratch",
+        "/managed-agents",
+        "/var/lib/amazon/ssm",
+        "/var/log/amazon/ssm",
+      ]);
+      expect(taskDefinition.volume.map((v: { name: string }) => v.name)).toEqual(container.mountPoints.map((m: { sourceVolume: string }) => m.sourceVolume));
       expect(container.logConfiguration).toEqual({
         logDriver: "awslogs",
         options: {
