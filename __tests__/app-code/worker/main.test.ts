@@ -39,7 +39,7 @@ test("SIGTERM mid-message: the message that fits finishes, the one that does not
   const queues = await createLocalQueues(fauxqs, { name: "sigterm", visibilityTimeoutSeconds: 30 });
   const bodies = [
     { id: "short", duration: 0.3 }, // ends within the stop window (1 s stop timeout - 0.25 s margin)
-    { id: "long", duration: 1.2 }, // cannot: must be released, not lost
+    { id: "long", duration: 1.5 }, // cannot (if SIGTERM comes < 0.75 s after receipt): released, not lost
     { id: "later-1", duration: 0.05 },
     { id: "later-2", duration: 0.05 },
   ];

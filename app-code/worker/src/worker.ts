@@ -156,6 +156,12 @@ export class Worker {
         return [];
       }
       await this.protection.protect();
+      if (this.stopping) {
+        // SIGTERM came while protection was being switched on: none of these has started.
+        await this.makeVisible(messages);
+        this.stats.released += messages.length;
+        return [];
+      }
       const jobs: Job[] = [];
       const invalid: Message[] = [];
       for (const message of messages) {
