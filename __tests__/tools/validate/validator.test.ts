@@ -77,7 +77,7 @@ function escapeHatchStack(): TerraformJson {
   new Image(stack, "image", { name: "worker:latest", keepLocally: true });
   // Terraform's built-in provider: terraform_data and terraform_remote_state need no required_providers entry.
   const core = new DataTerraformRemoteStateLocal(stack, "core", { path: "../core/terraform.tfstate" });
-  new DataResource(stack, "marker", { input: core.getString("vpc_id") });
+  new DataResource(stack, "marker", { input: { vpc: core.getString("vpc_id") } });
   new TerraformOutput(stack, "subnet_ids", { value: "${[for s in aws_subnet.subnet : s.id]}" });
   new TerraformOutput(stack, "first_subnet", { value: "${aws_subnet.subnet[0].id}" });
   new TerraformOutput(stack, "vpc_arn_account", { value: "${provider::aws::arn_parse(aws_vpc.main.arn).account_id}" });
