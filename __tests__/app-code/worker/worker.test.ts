@@ -115,3 +115,17 @@ test("work longer than the visibility timeout keeps the message hidden (extended
   expect(queues.calls.byOperation.get("ReceiveMessage")).toBe(1);
   expect(await queues.main()).toMatchObject({ ready: 0, inflight: 0 });
 }, 10_000);
+
+test("messages returned by a long poll already under way at stop are released at once, not hidden", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "late", visibilityTimeoutSeconds: 30 });
+  const worker = startWorker(queues, { RECEIVE_WAIT_SECONDS: "5" });
+  await worker.start();
+  // start() has issued the first 5 s receive on the empty queue; give it time to reach the server.
+  await new Promise((r) => setTimeout(r, 200));
+  const stopping = worker.stop("test");
+  await send(queues, [JSON.stringify({ id: "late", duration: 0 })]);
+  await stopping;
+
+  expect(worker.stats).toMatchObject({ received: 1, processed: 0, released: 1 });
+  expect(await queues.main()).toMatchObject({ ready: 1, inflight: 0 });
+});

@@ -1,0 +1,27 @@
+import { loadWorkerConfig } from "../../../app-code/worker/src/config";
+
+test("defaults: blueprint metric names, concurrency 1, 20 s long poll, 120 s stop timeout, queue name from the URL", () => {
+  expect(loadWorkerConfig({ QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/demo-processing-queue.fifo" })).toEqual({
+    queueUrl: "https://sqs.eu-west-1.amazonaws.com/123456789012/demo-processing-queue.fifo",
+    queueName: "demo-processing-queue.fifo",
+    metricNamespace: "ECS-SQS-BPI",
+    appMetricName: "MsgProcessingDuration",
+    metricType: "Single-Queue",
+    concurrency: 1,
+    maxDurationSeconds: 900,
+    stopTimeoutSeconds: 120,
+    metricFlushSeconds: 60,
+    receiveWaitSeconds: 20,
+    ecsAgentUri: undefined,
+  });
+});
+
+test.each([
+  [{}, "QUEUE_URL is required (got null)"],
+  [{ QUEUE_URL: "q", WORKER_CONCURRENCY: "11" }, 'WORKER_CONCURRENCY="11" is invalid: expected an integer from 1 up to 10'],
+  [{ QUEUE_URL: "q", STOP_TIMEOUT_SECONDS: "600" }, 'STOP_TIMEOUT_SECONDS="600" is invalid: expected a number from 1 up to 120'],
+  [{ QUEUE_URL: "q", MAX_DURATION_SECONDS: "0" }, 'MAX_DURATION_SECONDS="0" is invalid: expected a number greater than 0 up to 43200'],
+  [{ QUEUE_URL: "q", RECEIVE_WAIT_SECONDS: "30" }, 'RECEIVE_WAIT_SECONDS="30" is invalid: expected an integer from 0 up to 20'],
+])("rejects %p", (env, message) => {
+  expect(() => loadWorkerConfig(env)).toThrow(message);
+});
