@@ -63,7 +63,8 @@ async function benchWorker(base: LocalEnvironment, concurrency: number, n: numbe
     console.log(`worker    concurrency ${String(concurrency).padStart(2)}: ${n} messages in ${seconds.toFixed(2)} s = ` +
       `${Math.round(n / seconds)} msg/s; ${perMessage.toFixed(3)} AWS calls/message ` +
       `(${ops}, PutMetricData ${local.worker.metrics.calls}, task protection ${local.worker.protection.calls}); ` +
-      `left ${left.ready + left.inflight}; budget ${CALL_BUDGET_PER_MESSAGE}: ${withinBudget ? "within" : "over"}`);
+      `left ${left.ready + left.inflight}; budget ${CALL_BUDGET_PER_MESSAGE}: ` +
+      (withinBudget ? "within" : `over (a batch of ${concurrency} needs its own receive and delete; the worker does not prefetch)`));
     return left.ready + left.inflight === 0;
   });
 }
