@@ -31,13 +31,13 @@ test("durations", () => {
 
 test("--set: model options and stack settings; project-defaults follows the stack settings", () => {
   const o = parseSimulateArgs(
-    ["--set", "startupDelaySeconds=30", "--set", "scaleOutCooldownSeconds=60", "--strategies", "project-defaults"],
+    ["--set", "startupDelaySeconds=30", "--set", "scaleOutCooldownSeconds=120", "--strategies", "project-defaults"],
     { QS_TARGET_SETTER_SCHEDULE: "rate(5 minutes)" },
   );
   if (o === "help") throw new Error("unexpected help");
   expect(o.model).toEqual({ startupDelaySeconds: 30 });
   const [e] = o.strategies;
-  expect(e.policy).toMatchObject({ kind: "target-tracking", scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 240, target: 12 });
+  expect(e.policy).toMatchObject({ kind: "target-tracking", scaleOutCooldownSeconds: 120, scaleInCooldownSeconds: 3600, target: 12 });
   expect(e.targetSetter?.everySeconds).toBe(300);
 });
 
