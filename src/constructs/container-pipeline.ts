@@ -20,7 +20,6 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { suppressRule } from "../suppress";
-import { LOG_GROUP_KMS_REASON } from "./bundled-function";
 
 /** A CodeBuild image AWS currently supports (Amazon Linux 2023, x86_64); standard:4.0 of the blueprint is retired. */
 export const CODEBUILD_IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
@@ -237,7 +236,11 @@ export class ContainerPipeline extends Construct {
       name: `/aws/codebuild/${names.buildProject}`,
       retentionInDays: props.logRetentionDays ?? 30,
     });
-    suppressRule(buildLogs, "QS-LOG-002", LOG_GROUP_KMS_REASON);
+    suppressRule(
+      buildLogs,
+      "QS-LOG-002",
+      "Output of docker build and push: build steps and image digests, no secrets (the ECR login token is piped, never printed); CloudWatch Logs encrypts it at rest with its own key.",
+    );
     this.buildRole = new IamRole(this, "build_role", {
       name: `${names.buildProject}-role`,
       description: `Role of the CodeBuild project ${names.buildProject}`,
