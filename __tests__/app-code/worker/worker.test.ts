@@ -2,7 +2,13 @@
  * The worker against a real SQS server (fauxqs on loopback). CloudWatch cannot run here, so it is mocked.
  */
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import { ReceiveMessageCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { loadWorkerConfig } from "../../../app-code/worker/src/config";
 import { silentLog } from "../../../app-code/worker/src/log";
@@ -128,4 +134,43 @@ test("messages returned by a long poll already under way at stop are released at
 
   expect(worker.stats).toMatchObject({ received: 1, processed: 0, released: 1 });
   expect(await queues.main()).toMatchObject({ ready: 1, inflight: 0 });
+});
+
+// fauxqs returns one message per FIFO group per receive, so it cannot produce a batch with two messages of one
+// group as SQS can; this case alone uses a mocked SQS client.
+test("messages of one FIFO group in a batch run one after the other, in order", async () => {
+  const sqs = new SQSClient({ region: "us-east-1" });
+  const mock = mockClient(sqs);
+  const msg = (id: string, group: string, duration: number) => ({
+    MessageId: id,
+    ReceiptHandle: `rh-${id}`,
+    Body: JSON.stringify({ id, duration }),
+    Attributes: { MessageGroupId: group },
+  });
+  mock.on(GetQueueAttributesCommand).resolves({ Attributes: { VisibilityTimeout: "30" } });
+  mock
+    .on(ReceiveMessageCommand)
+    .resolvesOnce({ Messages: [msg("a1", "a", 0.15), msg("a2", "a", 0.15), msg("b1", "b", 0.15)] })
+    .resolves({ Messages: [] });
+  const deleted: string[][] = [];
+  mock.on(DeleteMessageBatchCommand).callsFake((input: { Entries: Array<{ ReceiptHandle: string }> }) => {
+    deleted.push(input.Entries.map((e) => e.ReceiptHandle));
+    return { Successful: input.Entries.map((_, i) => ({ Id: String(i) })), Failed: [] };
+  });
+  const worker = new Worker(
+    loadWorkerConfig({ QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/1/q.fifo", WORKER_CONCURRENCY: "3", RECEIVE_WAIT_SECONDS: "0" }),
+    { sqs, cloudwatch: new CloudWatchClient({ region: "us-east-1" }), log: silentLog },
+  );
+  workers.push(worker);
+  cloudwatch.on(PutMetricDataCommand).resolves({});
+  const t0 = performance.now();
+  await worker.start();
+  await waitFor("batch processed", () => worker.stats.processed === 3, 3000, () => worker.stats);
+  const elapsed = performance.now() - t0;
+  await worker.stop("test");
+
+  expect(deleted[0].sort()).toEqual(["rh-a1", "rh-a2", "rh-b1"]);
+  // a2 waited for a1 (2 × 0.15 s); b1 ran beside them.
+  expect(elapsed).toBeGreaterThanOrEqual(290);
+  expect(mock.commandCalls(ReceiveMessageCommand)[0].args[0].input.MessageSystemAttributeNames).toEqual(["MessageGroupId"]);
 });

@@ -54,6 +54,8 @@ export class Worker {
   private visibilityTimeoutSeconds = 30;
   private stopping = false;
   private stopped?: Promise<void>;
+  /** Set at stop: work that would end later than this is released instead. */
+  private stopDeadline = Infinity;
   private readonly active = new Set<Job>();
 
   constructor(
@@ -95,6 +97,8 @@ export class Worker {
       // We delete ourselves, to check each entry of DeleteMessageBatch's answer.
       shouldDeleteMessages: false,
       suppressFifoWarning: true,
+      // For running the messages of one FIFO group in order (see handleBatch).
+      messageSystemAttributeNames: ["MessageGroupId"],
     });
     consumer.on("error", (err) => deps.log.error("SQS error", { error: String(err), queueUrl: config.queueUrl }));
     consumer.on("empty", () => void this.protection.unprotect());
@@ -124,9 +128,12 @@ export class Worker {
     this.stopping = true;
     const marginMs = Math.min(10_000, config.stopTimeoutSeconds * 250);
     const deadline = Date.now() + config.stopTimeoutSeconds * 1000 - marginMs;
+    this.stopDeadline = deadline;
     let aborted = 0;
+    // Started work that cannot end in time is released now; work still waiting behind its FIFO group decides
+    // when its turn comes (it may fit by then).
     for (const job of this.active) {
-      if (job.expectedEnd > deadline) {
+      if (Number.isFinite(job.expectedEnd) && job.expectedEnd > deadline) {
         job.abort.abort();
         aborted++;
       }
@@ -164,10 +171,15 @@ export class Worker {
       }
       const jobs: Job[] = [];
       const invalid: Message[] = [];
+      // FIFO: a batch may hold several messages of one group; they run one after the other, in order.
+      const groupTail = new Map<string, Promise<Outcome>>();
       for (const message of messages) {
         const parsed = parseWorkMessage(message.Body, this.config.maxDurationSeconds);
         if (parsed.ok) {
-          jobs.push(this.startJob(message, parsed.message.duration));
+          const group = message.Attributes?.MessageGroupId ?? message.MessageId ?? "";
+          const job = this.startJob(message, parsed.message.duration, groupTail.get(group));
+          groupTail.set(group, job.done);
+          jobs.push(job);
         } else {
           invalid.push(message);
           deps.log.warn("invalid message left for the dead-letter queue", { messageId: message.MessageId, reason: parsed.reason });
@@ -191,24 +203,26 @@ export class Worker {
     return [];
   }
 
-  private startJob(message: Message, durationSeconds: number): Job {
+  /** Runs the (simulated) work after `after` (the previous message of the same FIFO group) settles. */
+  private startJob(message: Message, durationSeconds: number, after?: Promise<Outcome>): Job {
     const abort = new AbortController();
-    const started = performance.now();
-    const job: Job = {
-      message,
-      expectedEnd: Date.now() + durationSeconds * 1000,
-      abort,
-      elapsedSeconds: 0,
-      done: Promise.resolve("done"),
-    };
+    const job: Job = { message, expectedEnd: Infinity, abort, elapsedSeconds: 0, done: Promise.resolve("done") };
     this.active.add(job);
-    job.done = sleep(durationSeconds * 1000, undefined, { signal: abort.signal }).then(
-      (): Outcome => {
-        job.elapsedSeconds = (performance.now() - started) / 1000;
-        return "done";
-      },
-      (): Outcome => "aborted",
-    );
+    const run = async (): Promise<Outcome> => {
+      await after;
+      job.expectedEnd = Date.now() + durationSeconds * 1000;
+      // Stopping before this one started: run it only if it can end in time.
+      if (abort.signal.aborted || job.expectedEnd > this.stopDeadline) return "aborted";
+      const started = performance.now();
+      try {
+        await sleep(durationSeconds * 1000, undefined, { signal: abort.signal });
+      } catch {
+        return "aborted";
+      }
+      job.elapsedSeconds = (performance.now() - started) / 1000;
+      return "done";
+    };
+    job.done = run();
     void job.done.finally(() => this.active.delete(job));
     return job;
   }
