@@ -209,7 +209,8 @@ export class Worker {
     const job: Job = { message, expectedEnd: Infinity, abort, elapsedSeconds: 0, done: Promise.resolve("done") };
     this.active.add(job);
     const run = async (): Promise<Outcome> => {
-      await after;
+      // Behind a released message of its group: release this one too, so the group's order holds.
+      if ((await after) === "aborted") return "aborted";
       job.expectedEnd = Date.now() + durationSeconds * 1000;
       // Stopping before this one started: run it only if it can end in time.
       if (abort.signal.aborted || job.expectedEnd > this.stopDeadline) return "aborted";
