@@ -13,7 +13,7 @@ import * as path from "node:path";
  */
 
 /** Bump when the cached shape or the extraction changes: old caches are then ignored. */
-export const SCHEMA_FORMAT = 1;
+export const SCHEMA_FORMAT = 2;
 
 /** What a value must look like. `object` points into {@link ProviderSchema.blocks} (a nested object attribute). */
 export type ValueType =
@@ -51,10 +51,21 @@ export interface BlockSchema {
   readonly argumentsByCamelName: Record<string, ArgumentSchema>;
 }
 
-/** A resource or data-source type: its configuration block, and the jsii getter names of what it exposes. */
-export interface TypeSchema {
-  readonly block: string;
+/**
+ * What a reference can read at one level: the jsii getter names (`arn`, `tagsAll`), the nested levels of getters that
+ * return objects or lists of objects (`networkConfiguration` -> its attribute set in
+ * {@link ProviderSchema.attributeSets}), and the block whose arguments are readable too (getters of renamed
+ * arguments, `equals` -> `equalTo`, are found through it).
+ */
+export interface AttributeSet {
   readonly getters: readonly string[];
+  readonly nested: Record<string, string>;
+  readonly block?: string;
+}
+
+/** A resource or data-source type: its configuration block, and what references can read from it. */
+export interface TypeSchema extends AttributeSet {
+  readonly block: string;
 }
 
 export interface ProviderSchema {
@@ -68,6 +79,7 @@ export interface ProviderSchema {
   readonly resources: Record<string, TypeSchema>;
   readonly dataSources: Record<string, TypeSchema>;
   readonly blocks: Record<string, BlockSchema>;
+  readonly attributeSets: Record<string, AttributeSet>;
 }
 
 /** cdktf's conversion of a Terraform name to a jsii property name (codemaker's `toCamelCase`). */
@@ -96,10 +108,30 @@ export function argumentNames(block: BlockSchema): string[] {
 
 /** Whether a resource or data source of this type exposes `attribute` to references (`aws_vpc.x.<attribute>`). */
 export function hasAttribute(schema: ProviderSchema, type: TypeSchema, attribute: string): boolean {
-  if (argumentOf(schema.blocks[type.block], attribute)) return true;
-  const camel = camelCase(attribute);
-  // Getters whose name clashes with a reserved word get the suffix "Attribute" (self -> selfAttribute).
-  return type.getters.includes(camel) || type.getters.includes(`${camel}Attribute`);
+  return unknownAttributeIn(schema, type, [attribute]) === undefined;
+}
+
+/**
+ * Follows a reference's attribute names (indexes left out: `network_configuration[0].subnets` is
+ * `["network_configuration", "subnets"]`) through the nested levels of a type. Returns the first name that does not
+ * exist, with the path up to it, or undefined when every name exists or the path leaves what the schema
+ * describes (map keys, JSON strings).
+ */
+export function unknownAttributeIn(schema: ProviderSchema, type: TypeSchema, names: readonly string[]): { name: string; at: string } | undefined {
+  let level: AttributeSet | undefined = type;
+  const seen: string[] = [];
+  for (const name of names) {
+    if (!level) return undefined;
+    const camel = camelCase(name);
+    // Getters whose name clashes with a reserved word get the suffix "Attribute" (self -> selfAttribute).
+    const getter: string | undefined = level.getters.includes(camel) ? camel : level.getters.includes(`${camel}Attribute`) ? `${camel}Attribute` : undefined;
+    const argument = level.block ? argumentOf(schema.blocks[level.block], name) : undefined;
+    if (!getter && !argument) return { name, at: seen.join(".") };
+    seen.push(name);
+    const nestedId: string | undefined = getter ? level.nested[getter] : undefined;
+    level = nestedId ? schema.attributeSets[nestedId] : undefined;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -127,19 +159,21 @@ interface JsiiType {
   datatype?: boolean;
   docs?: { summary?: string };
   properties?: JsiiProperty[];
+  methods?: { name: string; returns?: { type: JsiiTypeRef } }[];
   initializer?: { parameters?: { name: string; type: JsiiTypeRef }[] };
 }
 
 const TYPE_DOC = /\{@link https:\/\/registry\.terraform\.io\/\S+\/docs\/(resources|data-sources)\/\S+ (\S+)\}/;
 const ARGUMENT_DOC = /\{@link https:\/\/registry\.terraform\.io\/\S+#(\S+) \S+\}/;
 const BLOCK_DOC = /^(\S+) block\.$/;
-// Members every cdktf class has, that are not Terraform attributes.
-const NON_ATTRIBUTE_GETTERS = new Set(["tfResourceType"]);
+// Members of cdktf classes that are not Terraform attributes.
+const NON_ATTRIBUTE_GETTERS = new Set(["tfResourceType", "internalValue"]);
 
 /** Builds the schema of one provider package from its parsed assembly. */
 export function extractSchema(assembly: { name: string; version: string; types: Record<string, JsiiType> }, providerInfo: { name: string; version: string }): ProviderSchema {
   const types = assembly.types;
   const blocks: Record<string, BlockSchema> = {};
+  const attributeSets: Record<string, AttributeSet> = {};
   const resources: Record<string, TypeSchema> = {};
   const dataSources: Record<string, TypeSchema> = {};
   const prefix = `${assembly.name}.`;
@@ -197,6 +231,35 @@ export function extractSchema(assembly: { name: string; version: string; types: 
     return "<empty>";
   }
 
+  /** Getters of a class, and the nested levels of those returning complex objects (OutputReference / List / Map classes). */
+  function gettersOf(t: JsiiType): { getters: string[]; nested: Record<string, string> } {
+    const readable = (t.properties ?? []).filter((p) => !p.static && !p.name.endsWith("Input") && !NON_ATTRIBUTE_GETTERS.has(p.name));
+    const nested: Record<string, string> = {};
+    for (const p of readable) {
+      const id = p.type.fqn ? addAttributeSet(p.type.fqn) : undefined;
+      if (id) nested[p.name] = id;
+    }
+    return { getters: readable.map((p) => p.name).sort(), nested };
+  }
+
+  function addAttributeSet(fqn: string): string | undefined {
+    let t: JsiiType | undefined = types[fqn];
+    if (t?.base === "cdktf.ComplexList" || t?.base === "cdktf.ComplexMap") {
+      const element = t.methods?.find((m) => m.name === "get")?.returns?.type.fqn;
+      t = element ? types[element] : undefined;
+    }
+    if (!t || t.base !== "cdktf.ComplexObject") return undefined;
+    const id = shortId(t.fqn);
+    if (attributeSets[id]) return id;
+    const set: { getters: string[]; nested: Record<string, string>; block?: string } = { getters: [], nested: {} };
+    attributeSets[id] = set; // before recursing
+    const struct = t.properties?.find((p) => p.name === "internalValue")?.type;
+    const structFqn = struct ? stripResolvable(struct).fqn : undefined;
+    if (structFqn && types[structFqn]?.datatype) set.block = addBlock(structFqn);
+    Object.assign(set, gettersOf(t));
+    return id;
+  }
+
   let provider = "";
   for (const t of Object.values(types)) {
     if (t.kind !== "class") continue;
@@ -208,11 +271,7 @@ export function extractSchema(assembly: { name: string; version: string; types: 
     if (t.base !== "cdktf.TerraformResource" && t.base !== "cdktf.TerraformDataSource") continue;
     const match = TYPE_DOC.exec(t.docs?.summary ?? "");
     if (!match || !config) continue;
-    const getters = (t.properties ?? [])
-      .filter((p) => !p.static && !p.name.endsWith("Input") && !NON_ATTRIBUTE_GETTERS.has(p.name))
-      .map((p) => p.name)
-      .sort();
-    const schema: TypeSchema = { block: addBlock(config), getters };
+    const schema: TypeSchema = { block: addBlock(config), ...gettersOf(t) };
     if (match[1] === "resources") resources[match[2]] = schema;
     else dataSources[match[2]] = schema;
   }
@@ -231,6 +290,7 @@ export function extractSchema(assembly: { name: string; version: string; types: 
     resources,
     dataSources,
     blocks,
+    attributeSets,
   };
 }
 
@@ -264,7 +324,8 @@ export function loadProviderSchema(pkg: string, options: LoadOptions = {}): Load
     cdktf?: { provider?: { name: string; version: string } };
   };
   const cacheDir = options.cacheDir ?? path.join(root, "node_modules", ".cache", "queue-scaling");
-  const cacheFile = path.join(cacheDir, `${pkg.replace(/[@/]/g, "_")}-${manifest.version}-schema${SCHEMA_FORMAT}.json`);
+  const cachePrefix = `${pkg.replace(/[@/]/g, "_")}-`;
+  const cacheFile = path.join(cacheDir, `${cachePrefix}${manifest.version}-schema${SCHEMA_FORMAT}.json`);
   try {
     const schema = JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ProviderSchema;
     if (schema.format === SCHEMA_FORMAT && schema.package === pkg && schema.packageVersion === manifest.version) {
@@ -282,6 +343,10 @@ export function loadProviderSchema(pkg: string, options: LoadOptions = {}): Load
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.writeFileSync(tmp, JSON.stringify(schema));
     fs.renameSync(tmp, cacheFile);
+    // Caches of other versions or formats of this package are dead weight now.
+    for (const file of fs.readdirSync(cacheDir)) {
+      if (file.startsWith(cachePrefix) && file.endsWith(".json") && file !== path.basename(cacheFile)) fs.rmSync(path.join(cacheDir, file), { force: true });
+    }
   } catch (error) {
     // A read-only node_modules still validates, only slower on every run.
     fs.rmSync(tmp, { force: true });

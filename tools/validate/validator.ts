@@ -5,12 +5,12 @@ import {
   argumentOf,
   BlockSchema,
   camelCase,
-  hasAttribute,
   installedProviderPackages,
   loadProviderSchema,
   NestedBlockSchema,
   ProviderSchema,
   TypeSchema,
+  unknownAttributeIn,
   ValueType,
 } from "../lib/provider-schema";
 import {
@@ -469,7 +469,7 @@ class StackValidator {
       return;
     }
     const isData = root === "data";
-    const [type, name, attribute] = isData ? rest : ref.parts;
+    const [type, name, ...attributes] = isData ? rest : ref.parts;
     if (!type || !name) {
       this.report(address, path, "undeclared-reference", `"${ref.text}" is not a valid reference (resource references are <type>.<name>)`);
       return;
@@ -480,14 +480,16 @@ class StackValidator {
       return;
     }
     this.dependOn(address, target);
-    // `aws_subnet.a[0].id`: an index right after the name selects a count/for_each instance.
-    const attr = attribute ?? (ref.indexed && (isData ? rest.length === 2 : ref.parts.length === 2) ? ref.afterIndex[0] : undefined);
-    if (!attr) return;
+    // Indexes are left out: `aws_subnet.a[0].id` (a count instance) and `x.y.block[0].name` read names in order.
+    const names = [...attributes, ...ref.afterIndex];
+    if (names.length === 0) return;
     const req = this.requiredProviders[type.split("_")[0]];
     const schema = req ? this.schemas.forSource(req.source ?? type.split("_")[0]) : undefined;
     const typeSchema = isData ? schema?.dataSources[type] : schema?.resources[type];
-    if (schema && typeSchema && !hasAttribute(schema, typeSchema, attr)) {
-      this.report(address, path, "unknown-attribute", `"${ref.text}": ${type} has no attribute "${attr}"`);
+    const unknown = schema && typeSchema ? unknownAttributeIn(schema, typeSchema, names) : undefined;
+    if (unknown) {
+      const where = unknown.at ? ` in ${unknown.at}` : "";
+      this.report(address, path, "unknown-attribute", `"${ref.text}": ${type} has no attribute "${unknown.name}"${where}`);
     }
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { argumentOf, camelCase, hasAttribute, loadProviderSchema } from "../../../tools/lib/provider-schema";
+import { argumentOf, camelCase, hasAttribute, loadProviderSchema, unknownAttributeIn } from "../../../tools/lib/provider-schema";
 
 test("camelCase converts Terraform names the way cdktf names jsii properties", () => {
   expect(camelCase("cidr_block")).toBe("cidrBlock");
@@ -60,5 +60,11 @@ test("the aws schema (from the shared cache) has the types, arguments and attrib
   expect(argumentOf(schema.blocks[tracking.block], "target_value")).toMatchObject({ required: true, type: { kind: "number" } });
   expect(argumentOf(body, "region")).toMatchObject({ required: false }); // documented by description, found by camel name
   expect(hasAttribute(schema, policy, "arn")).toBe(true);
+  // Nested levels: blocks and computed lists of objects, through the provider's OutputReference classes.
+  const service = schema.resources.aws_ecs_service;
+  expect(unknownAttributeIn(schema, service, ["network_configuration", "subnets"])).toBeUndefined();
+  expect(unknownAttributeIn(schema, service, ["network_configuration", "subnetz"])).toEqual({ name: "subnetz", at: "network_configuration" });
+  expect(unknownAttributeIn(schema, schema.resources.aws_eks_cluster, ["certificate_authority", "data"])).toBeUndefined();
+  expect(unknownAttributeIn(schema, service, ["tags", "any_key"])).toBeUndefined(); // map keys are free
   expect(schema.dataSources.aws_iam_policy_document).toBeDefined();
 });

@@ -80,6 +80,8 @@ function escapeHatchStack(): TerraformJson {
   new DataResource(stack, "marker", { input: { vpc: core.getString("vpc_id") } });
   new TerraformOutput(stack, "subnet_ids", { value: "${[for s in aws_subnet.subnet : s.id]}" });
   new TerraformOutput(stack, "first_subnet", { value: "${aws_subnet.subnet[0].id}" });
+  new TerraformOutput(stack, "target", { value: "${aws_appautoscaling_policy.policy.target_tracking_scaling_policy_configuration[0].target_value}" });
+  new TerraformOutput(stack, "principals", { value: "${data.aws_iam_policy_document.trust.statement[0].principals[0].identifiers}" });
   new TerraformOutput(stack, "vpc_arn_account", { value: "${provider::aws::arn_parse(aws_vpc.main.arn).account_id}" });
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
@@ -273,6 +275,11 @@ describe("validate: planted errors", () => {
       "a resource that refers to itself",
       (j) => (j.resource.aws_vpc.main.tags.Self = "${aws_vpc.main.arn}"),
       { address: "aws_vpc.main", attribute: "", rule: "reference-cycle", message: 'aws_vpc.main refers to itself (use "self" only where Terraform allows it)' },
+    ],
+    [
+      "attribute of a nested block that the block does not have",
+      (j) => (j.output.target.value = "${aws_appautoscaling_policy.policy.target_tracking_scaling_policy_configuration[0].target_valu}"),
+      { address: "output.target", attribute: "value", rule: "unknown-attribute", message: '"aws_appautoscaling_policy.policy.target_tracking_scaling_policy_configuration[0].target_valu": aws_appautoscaling_policy has no attribute "target_valu" in target_tracking_scaling_policy_configuration' },
     ],
     [
       "ignore_changes naming an argument the type does not have",
