@@ -355,13 +355,23 @@ export function loadProviderSchema(pkg: string, options: LoadOptions = {}): Load
   return { schema, cached: false, cacheFile };
 }
 
-/** Names of the cdktf provider packages this project depends on (`@cdktf/provider-*` in package.json). */
+/**
+ * Names of the prebuilt provider packages this project depends on: dependencies whose package.json has a
+ * `cdktf.provider` entry (`@cdktf/provider-aws`, `@cdktf/provider-docker`; the same for a later move to cdktn).
+ */
 export function installedProviderPackages(projectDir = path.resolve(__dirname, "..", "..")): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as {
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
   };
   return Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })
-    .filter((name) => name.startsWith("@cdktf/provider-"))
+    .filter((name) => {
+      try {
+        const dep = JSON.parse(fs.readFileSync(path.join(packageDir(name, projectDir), "package.json"), "utf8")) as { cdktf?: { provider?: unknown } };
+        return dep.cdktf?.provider !== undefined;
+      } catch {
+        return false; // not installed, or no package.json export: not a provider package
+      }
+    })
     .sort();
 }
