@@ -44,7 +44,9 @@ export type Rule =
   | "unknown-function" // a function Terraform does not have, or a provider function of an undeclared provider
   | "undeclared-reference" // reference to a resource, data source, variable, local or module not declared
   | "unknown-attribute" // reference to an attribute the type does not have
-  | "reference-cycle"; // blocks that depend on each other (or on themselves): Terraform cannot order them
+  | "reference-cycle" // blocks that depend on each other (or on themselves): Terraform cannot order them
+  | "invalid-name" // a block name Terraform does not accept (must start with a letter or underscore)
+  | "meta-argument"; // count and for_each together, conditions without condition or error_message
 
 export interface Finding {
   readonly stack: string;
@@ -147,6 +149,7 @@ class StackValidator {
     for (const key of Object.keys(this.json)) {
       if (!TOP_LEVEL_KEYS.has(key)) this.report(key, "", "unknown-block", `"${key}" is not a Terraform top-level block type`);
     }
+    this.checkNames();
     this.checkRequiredProviders();
     this.checkProviderBlocks();
     const blocks = blocksOf(this.json);
@@ -179,6 +182,21 @@ class StackValidator {
     }
     this.checkCycles();
     return { stack: this.stack, blocks: blocks.length, expressions: this.expressions, findings: this.findings };
+  }
+
+  /** Terraform identifiers: a letter or underscore, then letters, digits, underscores and dashes. */
+  private checkNames(): void {
+    const named: [string, string][] = [
+      ...blocksOf(this.json).map((b): [string, string] => [b.address, b.name]),
+      ...Object.keys(this.json.variable ?? {}).map((n): [string, string] => [`var.${n}`, n]),
+      ...Object.keys((this.json.locals ?? {}) as object).map((n): [string, string] => [`local.${n}`, n]),
+      ...Object.keys(this.json.output ?? {}).map((n): [string, string] => [`output.${n}`, n]),
+    ];
+    for (const [address, name] of named) {
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) {
+        this.report(address, "", "invalid-name", `"${name}" is not a valid Terraform name: it must start with a letter or underscore and contain only letters, digits, underscores and dashes`);
+      }
+    }
   }
 
   private dependOn(from: string, to: string): void {
@@ -378,10 +396,22 @@ class StackValidator {
   /** depends_on, provider, lifecycle (ignore_changes names, known keys). */
   private checkMeta(address: string, body: Record<string, unknown>, typed: { schema: ProviderSchema; type: TypeSchema } | undefined): void {
     this.checkDependsOn(address, body.depends_on);
+    if (body.count !== undefined && body.for_each !== undefined) {
+      this.report(address, "for_each", "meta-argument", `"count" and "for_each" cannot be used together`);
+    }
     const lifecycle = body.lifecycle as Record<string, unknown> | undefined;
     if (!lifecycle || typeof lifecycle !== "object") return;
     for (const key of Object.keys(lifecycle)) {
       if (key !== "//" && !LIFECYCLE_KEYS.has(key)) this.report(address, `lifecycle.${key}`, "unknown-argument", `unknown lifecycle argument "${key}"${suggest(key, [...LIFECYCLE_KEYS])}`);
+    }
+    for (const kind of ["precondition", "postcondition"] as const) {
+      [lifecycle[kind] ?? []].flat().forEach((rule, i) => {
+        for (const key of ["condition", "error_message"]) {
+          if (rule === null || typeof rule !== "object" || !(key in rule)) {
+            this.report(address, `lifecycle.${kind}[${i}]`, "meta-argument", `${kind} needs "condition" and "error_message"; "${key}" is missing`);
+          }
+        }
+      });
     }
     const ignore = lifecycle.ignore_changes;
     if (typed && Array.isArray(ignore)) {

@@ -287,6 +287,21 @@ describe("validate: planted errors", () => {
       { address: "aws_vpc.main", attribute: "lifecycle.ignore_changes[0]", rule: "unknown-attribute", message: 'ignore_changes names "tag", but "tag" is not an argument; did you mean "tags"?' },
     ],
     [
+      "a resource name Terraform does not accept",
+      (j) => (j.resource.aws_vpc["1st"] = j.resource.aws_vpc.main),
+      { address: "aws_vpc.1st", attribute: "", rule: "invalid-name", message: '"1st" is not a valid Terraform name: it must start with a letter or underscore and contain only letters, digits, underscores and dashes' },
+    ],
+    [
+      "count and for_each together",
+      (j) => (j.resource.aws_subnet.subnet.for_each = "${toset(var.ports)}"),
+      { address: "aws_subnet.subnet", attribute: "for_each", rule: "meta-argument", message: '"count" and "for_each" cannot be used together' },
+    ],
+    [
+      "a postcondition without error_message",
+      (j) => (j.data.aws_region.region.lifecycle = { postcondition: [{ condition: "${self.region != \"\"}" }] }),
+      { address: "data.aws_region.region", attribute: "lifecycle.postcondition[0]", rule: "meta-argument", message: 'postcondition needs "condition" and "error_message"; "error_message" is missing' },
+    ],
+    [
       "a provider missing from required_providers",
       (j) => delete j.terraform.required_providers.docker,
       [
