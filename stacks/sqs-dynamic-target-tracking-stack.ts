@@ -183,6 +183,21 @@ export class SqsDynamicTargetTrackingStack extends BaseStack {
           actions: ["application-autoscaling:PutScalingPolicy"],
           resources: [this.scaling.target.arn],
         },
+        // What Application Auto Scaling asks of a PutScalingPolicy caller for an ECS service (its user guide,
+        // "Permissions required for actions on target services and CloudWatch"): the service itself and the
+        // target-tracking alarms, which it names TargetTracking-service/<cluster>/<service>-Alarm…
+        {
+          sid: "ScaledService",
+          actions: ["ecs:DescribeServices", "ecs:UpdateService"],
+          resources: [this.worker.service.arn],
+        },
+        {
+          sid: "TargetTrackingAlarms",
+          actions: ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"],
+          resources: [
+            `arn:${partition.partition}:cloudwatch:${s.region}:${account.accountId}:alarm:TargetTracking-service/${clusterName}/${this.worker.service.name}-*`,
+          ],
+        },
       ],
     });
     const targetSetterSchedule = new ScheduledInvocation(this, "target_setter_schedule", {

@@ -224,12 +224,24 @@ describe("sqs-dynamic-target-tracking stack", () => {
       expect(Object.keys(g).sort()).toEqual([
         "application-autoscaling:DescribeScalingPolicies",
         "application-autoscaling:PutScalingPolicy",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
         "cloudwatch:GetMetricData",
+        "cloudwatch:PutMetricAlarm",
         "cloudwatch:PutMetricData",
+        "ecs:DescribeServices",
+        "ecs:UpdateService",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "sqs:SendMessage",
       ]);
+      // PutScalingPolicy also needs the service and its target-tracking alarms, each scoped to this service.
+      expect(g["ecs:UpdateService"]).toEqual({ resources: [ref("aws_ecs_service", "worker_service", "arn")] });
+      for (const action of ["cloudwatch:DescribeAlarms", "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms"]) {
+        expect(g[action].resources).toEqual([
+          expect.stringMatching(/:alarm:TargetTracking-service\/.+\/\$\{aws_ecs_service\.worker_service\.name\}-\*$/),
+        ]);
+      }
       expect(g["cloudwatch:PutMetricData"]).toEqual({ resources: ["*"], condition: namespaceCondition });
       expect(g["application-autoscaling:PutScalingPolicy"]).toEqual({
         resources: [ref("aws_appautoscaling_target", "scaling_target", "arn")],
