@@ -68,6 +68,15 @@ export async function parseTemplate(value: string): Promise<ParsedTemplate> {
   }
 }
 
+/** Parses a bare HCL expression (not a template), such as a variable's type constraint `list(object({a = string}))`. */
+export async function parseExpression(text: string): Promise<ParsedTemplate> {
+  try {
+    return { ok: true, ast: await getExpressionAst("template", text) };
+  } catch (error) {
+    return { ok: false, error: parserMessage(String((error as Error).message ?? error)) };
+  }
+}
+
 /** The parser's diagnostic without the wrapper text and position prefix (`template:1,6-7: `). */
 function parserMessage(raw: string): string {
   const match = /template:\d+,\d+-\d+: (.*)$/s.exec(raw);

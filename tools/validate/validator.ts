@@ -20,6 +20,7 @@ import {
   hasTemplateSyntax,
   isTemplatePath,
   parseBareReference,
+  parseExpression,
   parseTemplate,
   Reference,
   referencesIn,
@@ -98,6 +99,9 @@ const TOP_LEVEL_KEYS = new Set(["//", "terraform", "provider", "resource", "data
 const RESOURCE_META = new Set(["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
 const DATA_META = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"]);
 const LIFECYCLE_KEYS = new Set(["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by", "precondition", "postcondition"]);
+// Terraform's type constraint language (variable "type").
+const PRIMITIVE_TYPES = new Set(["string", "number", "bool", "any"]);
+const TYPE_CONSTRUCTORS = new Set(["list", "set", "map", "object", "tuple", "optional"]);
 // Types of Terraform's built-in provider (terraform_data, data.terraform_remote_state): no package, no schema here.
 const BUILTIN_PROVIDER = "terraform";
 // Reference roots that are always defined (inside the right block kinds; Terraform checks the context itself).
@@ -179,6 +183,8 @@ class StackValidator {
     for (const [name, body] of Object.entries(this.json.variable ?? {})) {
       // A variable's default is a literal, not a template; only its validation rules hold expressions.
       await this.checkExpressions(`var.${name}`, { validation: (body as Record<string, unknown>).validation });
+      const type = (body as Record<string, unknown>).type;
+      if (typeof type === "string") await this.checkTypeConstraint(`var.${name}`, type);
     }
     this.checkCycles();
     return { stack: this.stack, blocks: blocks.length, expressions: this.expressions, findings: this.findings };
@@ -477,6 +483,28 @@ class StackValidator {
       const bound = path.includes("dynamic.") ? dynamicIteratorsOn(body, path) : [];
       for (const reference of referencesIn(parsed.ast, bound)) this.checkReference(address, path, reference);
       for (const name of functionsIn(parsed.ast)) this.checkFunction(address, path, name);
+    }
+  }
+
+  /** A variable's `type`: primitive type keywords and type constructors only (`list(object({a = string}))`). */
+  private async checkTypeConstraint(address: string, type: string): Promise<void> {
+    const parsed = await parseExpression(type);
+    if (!parsed.ok) {
+      this.report(address, "type", "invalid-expression", `type constraint "${type}" does not parse: ${parsed.error}`);
+      return;
+    }
+    const problems: string[] = [];
+    const visit = (node: NonNullable<typeof parsed.ast>) => {
+      if (node.type === "function" && !TYPE_CONSTRUCTORS.has((node.meta as { name: string }).name)) {
+        problems.push(`"${(node.meta as { name: string }).name}" is not a type constructor`);
+      } else if (node.type === "scopeTraversal" && !PRIMITIVE_TYPES.has((node.meta as { value: string }).value)) {
+        problems.push(`"${(node.meta as { value: string }).value}" is not a type`);
+      }
+      for (const child of node.children ?? []) visit(child);
+    };
+    if (parsed.ast) visit(parsed.ast);
+    for (const problem of problems) {
+      this.report(address, "type", "invalid-expression", `type constraint "${type}": ${problem} (types: ${[...PRIMITIVE_TYPES].join(", ")}; constructors: ${[...TYPE_CONSTRUCTORS].join(", ")})`);
     }
   }
 

@@ -52,6 +52,7 @@ function escapeHatchStack(): TerraformJson {
     ingress: portIterator.dynamic({ from_port: portIterator.value, to_port: portIterator.value, protocol: "tcp", cidr_blocks: [vpc.cidrBlock] }),
   });
   const actions = new TerraformVariable(stack, "actions", { type: "list(string)", default: ["s3:GetObject"] });
+  new TerraformVariable(stack, "settings", { type: 'map(object({ size = number, name = optional(string, "x"), tags = tuple([bool, any]) }))', default: {} });
   const actionIterator = TerraformIterator.fromList(actions.listValue);
   new DataAwsIamPolicyDocument(stack, "read", {
     statement: actionIterator.dynamic({ actions: [actionIterator.value], resources: ["*"] }),
@@ -300,6 +301,11 @@ describe("validate: planted errors", () => {
       "a postcondition without error_message",
       (j) => (j.data.aws_region.region.lifecycle = { postcondition: [{ condition: "${self.region != \"\"}" }] }),
       { address: "data.aws_region.region", attribute: "lifecycle.postcondition[0]", rule: "meta-argument", message: 'postcondition needs "condition" and "error_message"; "error_message" is missing' },
+    ],
+    [
+      "a variable type that is not a type",
+      (j) => (j.variable.ports.type = "lsit(number)"),
+      { address: "var.ports", attribute: "type", rule: "invalid-expression", message: expect.stringMatching(/^type constraint "lsit\(number\)": "lsit" is not a type constructor/) },
     ],
     [
       "a provider missing from required_providers",
