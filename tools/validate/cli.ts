@@ -1,8 +1,7 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { readSynthesized, synthesizeApp } from "../lib/synth";
-import { cdktfContextFromEnv, SettingsError } from "../../src/settings";
+import { SettingsError } from "../../src/settings";
+import { cdktfContext } from "../lib/cdktf-context";
 import { formatFinding, Schemas, validateStacks } from "./validator";
 
 /**
@@ -16,7 +15,7 @@ export async function runValidate(args: readonly string[], out: (line: string) =
   let t = performance.now();
   let stacks;
   try {
-    stacks = args[0] ? readSynthesized(args[0]) : synthesizeApp({ context: projectContext(), env: process.env }).stacks;
+    stacks = args[0] ? readSynthesized(args[0]) : synthesizeApp({ context: cdktfContext(process.env), env: process.env }).stacks;
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     out(error.message);
@@ -41,13 +40,6 @@ export async function runValidate(args: readonly string[], out: (line: string) =
   out(`${reports.length} stack(s), ${findings} finding(s); schemas: ${providers}`);
   out(`elapsed ${ms(started)} (synth ${args[0] ? "skipped" : synthTime}, schemas ${schemaTime}, checks ${checkTime})`);
   return findings === 0 && reports.length > 0 ? 0 : 1;
-}
-
-/** The context `cdktf synth` would pass: cdktf.json's "context", overridden by CDKTF_CONTEXT_JSON. */
-function projectContext(): Record<string, unknown> {
-  const file = path.resolve(__dirname, "..", "..", "cdktf.json");
-  const fromFile = fs.existsSync(file) ? ((JSON.parse(fs.readFileSync(file, "utf8")) as { context?: Record<string, unknown> }).context ?? {}) : {};
-  return { ...fromFile, ...cdktfContextFromEnv(process.env) };
 }
 
 if (require.main === module) {
