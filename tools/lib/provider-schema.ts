@@ -6,9 +6,9 @@ import * as path from "node:path";
  * taken from their jsii assembly (`.jsii`) so they always match the exact provider version in use, with no
  * download. The assembly names each resource's Terraform type (class docs), its arguments with their required
  * flags and Terraform names (config interfaces), nested blocks (struct types whose docs say "<name> block."), and
- * the attributes a reference may read (the class's getters).
+ * the attributes a reference may read (the getters of the class and of its nested OutputReference classes).
  *
- * Parsing the AWS assembly (~130 MB) costs ~1.5 s and ~450 MiB, so only the schema is kept, in a small JSON cache
+ * Parsing the AWS assembly (~130 MB) costs ~1.5 s and ~470 MiB, so only the schema is kept, in a JSON cache (8 MB)
  * keyed by package name, version and the format below.
  */
 
