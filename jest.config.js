@@ -7,5 +7,8 @@ module.exports = {
   transform: { "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 30000,
+  // Jest's default is one worker fewer than the cores: a single worker on a 2-core machine. The main process only
+  // collects results, so two workers keep both cores busy (measured: 19 s -> 13 s for the suite here).
+  maxWorkers: 2,
   testResultsProcessor: "<rootDir>/tools/jest-results-processor.js",
 };
