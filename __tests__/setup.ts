@@ -2,3 +2,7 @@ import { Testing } from "cdktf";
 
 // Adds cdktf's matchers (toHaveResource, toHaveResourceWithProperties, toHaveDataSource…) to expect.
 Testing.setupJest();
+
+// The tests run on the tooling's Node 20; the code under test runs on Node 22+ in AWS. The SDK's notice that its
+// 2027 releases need Node 22 would otherwise print once per test file.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
