@@ -505,6 +505,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
         "ecr:BatchCheckLayerAvailability": only(repoArn),
         "ecr:BatchGetImage": only(repoArn),
         "ecr:CompleteLayerUpload": only(repoArn),
+        "ecr:DescribeImages": only(repoArn), // the buildspec skips a rebuild when the commit's tag exists
         "ecr:GetDownloadUrlForLayer": only(repoArn),
         "ecr:InitiateLayerUpload": only(repoArn),
         "ecr:PutImage": only(repoArn),
