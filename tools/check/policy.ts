@@ -3,7 +3,8 @@
  * written as an `aws_iam_policy_document` data source, as JSON text, or with `Fn.jsonencode`.
  */
 import { Block } from "../lib/synth";
-import { parseJsonDocument, referencesInString } from "../lib/references";
+import { parseJsonDocument } from "../lib/jsonencode";
+import { referencesInString } from "../lib/references";
 
 export interface Condition {
   readonly test: string;

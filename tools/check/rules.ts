@@ -6,7 +6,8 @@
  */
 import { stringsIn } from "../lib/expressions";
 import { Block } from "../lib/synth";
-import { parseJsonDocument, referencesIn, refersTo } from "../lib/references";
+import { parseJsonDocument } from "../lib/jsonencode";
+import { referencesIn, refersTo } from "../lib/references";
 import { Rule, StackView, Violation } from "./engine";
 import { actionMatches, PolicyDocument, readPolicy, Statement } from "./policy";
 
