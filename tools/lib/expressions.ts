@@ -58,14 +58,43 @@ export type ParsedTemplate = { ok: true; ast: Ast.ExpressionType | null } | { ok
  * that does not occur in the text.
  */
 export async function parseTemplate(value: string): Promise<ParsedTemplate> {
-  let delimiter = "EOT";
-  while (value.split("\n").some((line) => line.trim() === delimiter)) delimiter += "_";
   try {
-    const ast = await getExpressionAst("template", `<<${delimiter}\n${value}\n${delimiter}\n`);
+    const ast = await getExpressionAst("template", heredoc(value));
     return { ok: true, ast };
   } catch (error) {
     return { ok: false, error: parserMessage(String((error as Error).message ?? error)) };
   }
+}
+
+/** `value` as a heredoc, with a delimiter that does not occur as a line of it. */
+function heredoc(value: string): string {
+  let delimiter = "EOT";
+  while (value.split("\n").some((line) => line.trim() === delimiter)) delimiter += "_";
+  return `<<${delimiter}\n${value}\n${delimiter}\n`;
+}
+
+/**
+ * Parses many templates as {@link parseTemplate} does, in one call into the parser: a tuple of heredocs, whose
+ * elements are the templates' trees. Each call into the WASM module costs about a millisecond, so a stack's
+ * templates are parsed several times faster together. When the tuple does not parse, each template is parsed on its
+ * own, so that the one at fault gets its own error.
+ */
+export async function parseTemplates(values: Iterable<string>): Promise<Map<string, ParsedTemplate>> {
+  const unique = [...new Set(values)];
+  const parsed = new Map<string, ParsedTemplate>();
+  if (unique.length === 0) return parsed;
+  try {
+    const tuple = await getExpressionAst("template", `[\n${unique.map(heredoc).join(",\n")}]`);
+    const elements = tuple?.type === "tuple" ? (tuple.children ?? []) : [];
+    if (elements.length === unique.length) {
+      unique.forEach((value, i) => parsed.set(value, { ok: true, ast: elements[i] }));
+      return parsed;
+    }
+  } catch {
+    // One of the templates does not parse: parse them one by one below.
+  }
+  for (const value of unique) parsed.set(value, await parseTemplate(value));
+  return parsed;
 }
 
 /** Parses a bare HCL expression (not a template), such as a variable's type constraint `list(object({a = string}))`. */
@@ -126,6 +155,38 @@ export function referencesIn(ast: Ast.ExpressionType | null, bound: Iterable<str
   };
   if (ast) visit(ast, new Set(bound));
   return found;
+}
+
+/** What a reference points at: a resource, data source, variable, local or module, and the first attribute it reads. */
+export interface ReferenceTarget {
+  readonly kind: "resource" | "data" | "var" | "local" | "module";
+  /** Resource or data-source type (`aws_sqs_queue`); empty for variables, locals and modules. */
+  readonly type: string;
+  readonly name: string;
+  /** `aws_sqs_queue.q`, `data.aws_iam_policy_document.p`, `var.x`, `local.x`, `module.m`. */
+  readonly address: string;
+  /** The first attribute read (`arn` of `aws_sqs_queue.q.arn`, `id` of the count instance `aws_subnet.a[0].id`). */
+  readonly attribute?: string;
+}
+
+// Roots that are not declared blocks: count.index, each.key, path.module, terraform.workspace, self.x.
+const NON_BLOCK_ROOTS = new Set(["count", "each", "path", "terraform", "self"]);
+
+/** The block a reference points at, or undefined for `count.index`, `each.value`, `self.x` and the like. */
+export function targetOf(ref: Reference): ReferenceTarget | undefined {
+  const [root, ...rest] = ref.parts;
+  if (NON_BLOCK_ROOTS.has(root)) return undefined;
+  // After a resource's name comes an attribute, or the index of a count/for_each instance and then the attribute.
+  const attributeAfter = (names: readonly string[]) => names[0] ?? (ref.indexed ? ref.afterIndex[0] : undefined);
+  if (root === "var" || root === "local" || root === "module") {
+    if (rest.length === 0) return undefined;
+    return { kind: root, type: "", name: rest[0], address: `${root}.${rest[0]}`, attribute: attributeAfter(rest.slice(1)) };
+  }
+  const isData = root === "data";
+  const [type, name, ...attributes] = isData ? rest : ref.parts;
+  if (!type || !name) return undefined;
+  const address = isData ? `data.${type}.${name}` : `${type}.${name}`;
+  return { kind: isData ? "data" : "resource", type, name, address, attribute: attributeAfter(attributes) };
 }
 
 /**

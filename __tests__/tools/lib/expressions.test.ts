@@ -1,4 +1,14 @@
-import { dynamicIteratorsOn, hasTemplateSyntax, isTemplatePath, parseBareReference, parseTemplate, referencesIn, stringsIn } from "../../../tools/lib/expressions";
+import {
+  dynamicIteratorsOn,
+  hasTemplateSyntax,
+  isTemplatePath,
+  parseBareReference,
+  parseTemplate,
+  parseTemplates,
+  referencesIn,
+  stringsIn,
+  targetOf,
+} from "../../../tools/lib/expressions";
 
 const refs = async (template: string) => {
   const parsed = await parseTemplate(template);
@@ -68,4 +78,37 @@ test("dynamic blocks bind their iterator (default: the block name) inside their 
   const body = { dynamic: { ingress: { for_each: "${var.p}", content: { dynamic: { rule: { iterator: "r", content: { x: "${r.value}" } } } } } } };
   expect(dynamicIteratorsOn(body, "dynamic.ingress.content.dynamic.rule.content.x")).toEqual(["ingress", "r"]);
   expect(dynamicIteratorsOn(body, "tags.Name")).toEqual([]);
+});
+
+test("parseTemplates parses many templates in one call, as parseTemplate parses each; an error stays with its template", async () => {
+  const texts = ["${aws_vpc.main.id}", "line one\nEOT\n${var.x}", "%{ for s in var.list }${s.id},%{ endfor }", '${jsonencode({"a" = local.b})}'];
+  const together = await parseTemplates([...texts, texts[0]]);
+  expect([...together.keys()]).toEqual(texts);
+  for (const text of texts) {
+    const alone = await parseTemplate(text);
+    const batched = together.get(text)!;
+    if (!alone.ok || !batched.ok) throw new Error(`${text} does not parse`);
+    expect(referencesIn(batched.ast)).toEqual(referencesIn(alone.ast));
+  }
+  const withBad = await parseTemplates(["${var.x}", "${var.x"]);
+  expect(withBad.get("${var.x}")).toEqual({ ok: true, ast: expect.anything() });
+  expect(withBad.get("${var.x")).toEqual({ ok: false, error: expect.any(String) });
+  expect(await parseTemplates([])).toEqual(new Map());
+});
+
+test("targetOf: the block a reference points at and the first attribute it reads", async () => {
+  const parsed = await parseTemplate(
+    "${aws_sqs_queue.q.arn} ${data.aws_iam_policy_document.p.json} ${local.a} ${var.b} ${aws_subnet.a[0].id} ${module.m.out} ${count.index} ${each.value}",
+  );
+  if (!parsed.ok) throw new Error(parsed.error);
+  expect(referencesIn(parsed.ast).map(targetOf)).toEqual([
+    { kind: "resource", type: "aws_sqs_queue", name: "q", address: "aws_sqs_queue.q", attribute: "arn" },
+    { kind: "data", type: "aws_iam_policy_document", name: "p", address: "data.aws_iam_policy_document.p", attribute: "json" },
+    { kind: "local", type: "", name: "a", address: "local.a", attribute: undefined },
+    { kind: "var", type: "", name: "b", address: "var.b", attribute: undefined },
+    { kind: "resource", type: "aws_subnet", name: "a", address: "aws_subnet.a", attribute: "id" },
+    { kind: "module", type: "", name: "m", address: "module.m", attribute: "out" },
+    undefined,
+    undefined,
+  ]);
 });
