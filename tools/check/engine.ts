@@ -2,6 +2,8 @@
  * The rule engine of `npm run check`: runs every rule over every synthesized stack, applies the suppressions
  * written next to resources (src/suppress.ts) and reports findings by stack, Terraform address and rule.
  */
+import { hasTemplateSyntax, ParsedTemplate, parseTemplates, ReferenceTarget, referencesIn, stringsIn, targetOf } from "../lib/expressions";
+import { parseJsonDocument } from "../lib/jsonencode";
 import { Block, blocksOf, SynthesizedStack, TerraformJson } from "../lib/synth";
 import { MIN_REASON_LENGTH, suppressionsOf } from "../../src/suppress";
 
@@ -26,17 +28,40 @@ export interface Rule {
   readonly check: (stack: StackView) => Violation[];
 }
 
-/** A synthesized stack with lookups the rules share. */
+/**
+ * A synthesized stack with lookups the rules share. What a string refers to is read with HashiCorp's HCL parser
+ * (tools/lib/expressions.ts, as `npm run validate` reads it): {@link StackView.load} parses every template of the
+ * stack once, together with the strings of the JSON documents it holds (policies and container definitions as JSON
+ * text or `Fn.jsonencode`), so that the rules can ask synchronously.
+ */
 export class StackView {
   readonly blocks: readonly Block[];
   private readonly byAddress: Map<string, Block>;
 
-  constructor(
+  private constructor(
     readonly name: string,
     readonly json: TerraformJson,
+    private readonly templates: ReadonlyMap<string, ParsedTemplate>,
   ) {
     this.blocks = blocksOf(json);
     this.byAddress = new Map(this.blocks.map((b) => [b.address, b]));
+  }
+
+  /** Parses the templates of a stack (one parser call for all of them). */
+  static async load(name: string, json: TerraformJson): Promise<StackView> {
+    const seen = new Set<string>();
+    const templates: string[] = [];
+    const collect = (value: unknown): void => {
+      for (const { value: text } of stringsIn(value)) {
+        if (seen.has(text)) continue;
+        seen.add(text);
+        if (hasTemplateSyntax(text)) templates.push(text);
+        const document = parseJsonDocument(text);
+        if (document !== undefined) collect(document);
+      }
+    };
+    collect(json);
+    return new StackView(name, json, await parseTemplates(templates));
   }
 
   /** Resource blocks of one type. */
@@ -51,6 +76,38 @@ export class StackView {
 
   block(address: string): Block | undefined {
     return this.byAddress.get(address);
+  }
+
+  /**
+   * The blocks, variables and locals that the strings of `value` (a string, or any part of a block body) refer
+   * to, in document order. A template that does not parse refers to nothing known (see {@link StackView.templateError}).
+   */
+  targetsIn(value: unknown): ReferenceTarget[] {
+    return [...stringsIn(value)].flatMap(({ value: text }) => {
+      const parsed = this.parsed(text);
+      return parsed?.ok ? referencesIn(parsed.ast).flatMap((r) => targetOf(r) ?? []) : [];
+    });
+  }
+
+  /** True when `value` refers to the block at `address`, optionally only through one of `attributes`. */
+  refersTo(value: unknown, address: string, attributes?: readonly string[]): boolean {
+    return this.targetsIn(value).some(
+      (t) => t.address === address && (attributes === undefined || (t.attribute !== undefined && attributes.includes(t.attribute))),
+    );
+  }
+
+  /** The parser's error for a template of this stack that does not parse; undefined for one that does, or a literal. */
+  templateError(text: string): string | undefined {
+    const parsed = this.parsed(text);
+    return parsed && !parsed.ok ? parsed.error : undefined;
+  }
+
+  private parsed(text: string): ParsedTemplate | undefined {
+    if (!hasTemplateSyntax(text)) return undefined;
+    const parsed = this.templates.get(text);
+    // Only strings of the stack and of its JSON documents are parsed up front: anything else is a rule's mistake.
+    if (!parsed) throw new Error(`"${text.slice(0, 80)}" is not a string of stack ${this.name} or of a JSON document in it`);
+    return parsed;
   }
 }
 
@@ -95,21 +152,21 @@ export const META_RULES = {
   },
 } as const;
 
-function suppressionsIn(view: StackView): Suppression[] {
-  return view.blocks.flatMap((b) =>
-    Object.entries(suppressionsOf(b.body)).map(([rule, reason]) => ({ stack: view.name, address: b.address, rule, reason })),
+function suppressionsIn(stack: Pick<SynthesizedStack, "name" | "json">): Suppression[] {
+  return blocksOf(stack.json).flatMap((b) =>
+    Object.entries(suppressionsOf(b.body)).map(([rule, reason]) => ({ stack: stack.name, address: b.address, rule, reason })),
   );
 }
 
 /** Every suppression written in the synthesized stacks, for the README's list. */
 export function listSuppressions(stacks: readonly Pick<SynthesizedStack, "name" | "json">[]): Suppression[] {
-  return stacks.flatMap((s) => suppressionsIn(new StackView(s.name, s.json)));
+  return stacks.flatMap(suppressionsIn);
 }
 
 /** Runs `rules` over one stack; suppressed findings are returned too, marked with their reason. */
-export function checkStack(stack: Pick<SynthesizedStack, "name" | "json">, rules: readonly Rule[]): Finding[] {
-  const view = new StackView(stack.name, stack.json);
-  const suppressions = suppressionsIn(view);
+export async function checkStack(stack: Pick<SynthesizedStack, "name" | "json">, rules: readonly Rule[]): Promise<Finding[]> {
+  const view = await StackView.load(stack.name, stack.json);
+  const suppressions = suppressionsIn(stack);
   const known = new Set(rules.map((r) => r.id));
   const used = new Set<Suppression>();
   const findings: Finding[] = [];

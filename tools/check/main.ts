@@ -52,7 +52,7 @@ function parseArgs(argv: readonly string[]): { dir?: string; verbose: boolean; m
   return options;
 }
 
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const options = parseArgs(argv);
   const stacks = loadStacks(options.dir);
 
@@ -61,7 +61,8 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
 
-  const findings: Finding[] = stacks.flatMap((s) => checkStack(s, RULES));
+  const findings: Finding[] = [];
+  for (const s of stacks) findings.push(...(await checkStack(s, RULES)));
   const failing = unsuppressed(findings);
   const shown = options.verbose ? findings : failing;
   for (const f of shown) console.log(formatFinding(f));
@@ -74,11 +75,12 @@ export function main(argv: readonly string[]): number {
 }
 
 if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof SettingsError) && !(error instanceof UsageError)) throw error;
-    console.error(error.message);
-    process.exitCode = 2;
-  }
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      if (!(error instanceof SettingsError) && !(error instanceof UsageError)) throw error;
+      console.error(error.message);
+      process.exitCode = 2;
+    },
+  );
 }

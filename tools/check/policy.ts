@@ -2,9 +2,8 @@
  * IAM policy documents as the rules see them: every statement normalized to one shape, whether the policy was
  * written as an `aws_iam_policy_document` data source, as JSON text, or with `Fn.jsonencode`.
  */
-import { Block } from "../lib/synth";
 import { parseJsonDocument } from "../lib/jsonencode";
-import { referencesInString } from "../lib/references";
+import type { StackView } from "./engine";
 
 export interface Condition {
   readonly test: string;
@@ -95,19 +94,16 @@ export function fromIamJson(doc: unknown): PolicyDocument {
 
 /**
  * Reads the policy a resource argument holds: `${data.aws_iam_policy_document.x.json}` (followed to the data
- * source), JSON text, or `${jsonencode(…)}`. `blocks` are the stack's blocks, for following references.
+ * source in `stack`), JSON text, or `${jsonencode(…)}`.
  */
-export function readPolicy(text: unknown, blocks: readonly Block[]): PolicyDocument {
-  const byAddress = new Map(blocks.map((b) => [b.address, b]));
+export function readPolicy(text: unknown, stack: StackView): PolicyDocument {
   const resolve = (value: string, seen: ReadonlySet<string>): PolicyDocument => {
-    const refs = referencesInString(value);
-    const whole = /^\$\{data\.aws_iam_policy_document\.[\w-]+\.(json|minified_json)\}$/.test(value.trim());
-    if (whole) {
-      const address = refs[0].address;
-      const block = byAddress.get(address);
-      if (!block) return { unreadable: `${address} is not in this stack` };
-      if (seen.has(address)) return { unreadable: `${address} includes itself` };
-      return fromDataSource(block.body, (t) => resolve(t, new Set([...seen, address])));
+    const document = wholePolicyDocumentReference(value, stack);
+    if (document) {
+      const block = stack.block(document);
+      if (!block) return { unreadable: `${document} is not in this stack` };
+      if (seen.has(document)) return { unreadable: `${document} includes itself` };
+      return fromDataSource(block.body, (t) => resolve(t, new Set([...seen, document])));
     }
     const parsed = parseJsonDocument(value);
     if (parsed === undefined) {
@@ -117,6 +113,15 @@ export function readPolicy(text: unknown, blocks: readonly Block[]): PolicyDocum
   };
   if (typeof text !== "string") return { unreadable: "the policy is not a string" };
   return resolve(text, new Set());
+}
+
+/** The address of the policy document when `value` is nothing but `${data.aws_iam_policy_document.<name>.json}`. */
+function wholePolicyDocumentReference(value: string, stack: StackView): string | undefined {
+  const targets = stack.targetsIn(value);
+  if (targets.length !== 1) return undefined;
+  const [t] = targets;
+  const isDocument = t.kind === "data" && t.type === "aws_iam_policy_document" && (t.attribute === "json" || t.attribute === "minified_json");
+  return isDocument && value.trim() === `\${${t.address}.${t.attribute}}` ? t.address : undefined;
 }
 
 /** Glob match of IAM action patterns (`*`, `?`), case-insensitive as IAM compares actions. */

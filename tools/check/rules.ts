@@ -4,10 +4,9 @@
  * the synthesized JSON only: what a rule cannot read (a policy built by an expression it cannot follow) is a
  * finding, never a pass.
  */
-import { stringsIn } from "../lib/expressions";
-import { Block } from "../lib/synth";
+import { ReferenceTarget, stringsIn } from "../lib/expressions";
 import { parseJsonDocument } from "../lib/jsonencode";
-import { referencesIn, refersTo } from "../lib/references";
+import { Block } from "../lib/synth";
 import { Rule, StackView, Violation } from "./engine";
 import { actionMatches, PolicyDocument, readPolicy, Statement } from "./policy";
 
@@ -26,15 +25,15 @@ const isTrue = (v: unknown): boolean => v === true || v === "true";
  * True when `value` (an argument such as `bucket` or `function_name`) designates `target`: by reference to one of
  * `attributes` of it, or by the same literal as the target's own `literalKey` argument.
  */
-function designates(value: unknown, target: Block, attributes: readonly string[], literalKey?: string): boolean {
-  if (refersTo(value, target.address, attributes)) return true;
+function designates(stack: StackView, value: unknown, target: Block, attributes: readonly string[], literalKey?: string): boolean {
+  if (stack.refersTo(value, target.address, attributes)) return true;
   const literal = literalKey === undefined ? undefined : target.body[literalKey];
   return typeof literal === "string" && literal !== "" && value === literal;
 }
 
 /** Resources of `type` whose `argument` designates `target`. */
 function linked(stack: StackView, type: string, argument: string, target: Block, attributes: string[], literalKey?: string): Block[] {
-  return stack.resources(type).filter((b) => designates(b.body[argument], target, attributes, literalKey));
+  return stack.resources(type).filter((b) => designates(stack, b.body[argument], target, attributes, literalKey));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -56,11 +55,11 @@ const POLICY_ARGUMENTS: Record<string, string> = {
 function identityPolicies(stack: StackView): HeldPolicy[] {
   const found: HeldPolicy[] = [];
   for (const [type, argument] of Object.entries(POLICY_ARGUMENTS)) {
-    for (const b of stack.resources(type)) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack.blocks) });
+    for (const b of stack.resources(type)) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack) });
   }
   for (const b of stack.resources("aws_iam_role")) {
     for (const inline of nested(b.body.inline_policy)) {
-      if (present(inline.policy)) found.push({ address: b.address, doc: readPolicy(inline.policy, stack.blocks) });
+      if (present(inline.policy)) found.push({ address: b.address, doc: readPolicy(inline.policy, stack) });
     }
   }
   return found;
@@ -84,7 +83,7 @@ function resourcePolicies(stack: StackView): HeldPolicy[] {
   const found: HeldPolicy[] = [];
   for (const [type, argument] of Object.entries(RESOURCE_POLICY_ARGUMENTS)) {
     for (const b of stack.resources(type)) {
-      if (present(b.body[argument])) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack.blocks) });
+      if (present(b.body[argument])) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack) });
     }
   }
   return found;
@@ -175,7 +174,7 @@ const SECRET_SOURCES: Record<string, { secret: readonly string[] }> = {
   aws_ecr_authorization_token: { secret: ["authorization_token", "password"] },
 };
 
-const readsSecret = (r: ReturnType<typeof referencesIn>[number]): boolean =>
+const readsSecret = (r: ReferenceTarget): boolean =>
   r.kind === "data" && r.type in SECRET_SOURCES && (r.attribute === undefined || SECRET_SOURCES[r.type].secret.includes(r.attribute));
 
 /** Locals whose value carries a secret, directly or through other locals. */
@@ -186,7 +185,7 @@ function taintedLocals(stack: StackView): Map<string, string> {
     changed = false;
     for (const [name, value] of Object.entries(locals)) {
       if (tainted.has(name)) continue;
-      for (const r of referencesIn(value)) {
+      for (const r of stack.targetsIn(value)) {
         const origin = readsSecret(r) ? `${r.address}.${r.attribute ?? ""}` : r.kind === "local" ? tainted.get(r.name) : undefined;
         if (origin) {
           tainted.set(name, origin);
@@ -280,7 +279,7 @@ export const RULES: readonly Rule[] = [
         (other) =>
           other.kind === "resource" &&
           other.address !== b.address &&
-          [...stringsIn(other.body)].some(({ path, value }) => DEAD_LETTER_PATH.test(path) && refersTo(value, b.address)),
+          [...stringsIn(other.body)].some(({ path, value }) => DEAD_LETTER_PATH.test(path) && stack.refersTo(value, b.address)),
       );
       if (isDeadLetterTarget) return undefined;
       return "no redrive_policy, and nothing uses it as dead-letter queue or failure destination";
@@ -331,7 +330,7 @@ export const RULES: readonly Rule[] = [
     check: perResource("aws_s3_bucket", (b, stack) => {
       const policies = linked(stack, "aws_s3_bucket_policy", "bucket", b, ["id", "bucket"], "bucket");
       const denies = policies.some((p) => {
-        const doc = readPolicy(p.body.policy, stack.blocks);
+        const doc = readPolicy(p.body.policy, stack);
         if ("unreadable" in doc) return false;
         return doc.statements.some((s) => {
           const everyone = s.principals.some((pr) => pr.identifiers.includes("*"));
@@ -342,7 +341,7 @@ export const RULES: readonly Rule[] = [
           // The bucket's ARN by reference, or written out from its literal name.
           const name = typeof b.body.bucket === "string" ? b.body.bucket : undefined;
           const isBucketArn = (r: string) =>
-            refersTo(r, b.address, ["arn"]) || (name !== undefined && r.replace(/\/\*$/, "").endsWith(`:s3:::${name}`));
+            stack.refersTo(r, b.address, ["arn"]) || (name !== undefined && r.replace(/\/\*$/, "").endsWith(`:s3:::${name}`));
           const onBucket = s.resources.some((r) => isBucketArn(r) && !r.endsWith("/*"));
           const onObjects = s.resources.some((r) => isBucketArn(r) && r.endsWith("/*"));
           return s.effect === "Deny" && everyone && allS3 && insecure && onBucket && onObjects;
@@ -558,7 +557,7 @@ export const RULES: readonly Rule[] = [
       const out: Violation[] = [];
       const defaults = stack.resources("aws_default_security_group");
       for (const vpc of stack.resources("aws_vpc")) {
-        if (!defaults.some((d) => refersTo(d.body.vpc_id, vpc.address, ["id"])))
+        if (!defaults.some((d) => stack.refersTo(d.body.vpc_id, vpc.address, ["id"])))
           out.push({ address: vpc.address, detail: "its default security group is not managed (AWS's default rules stay)" });
       }
       for (const d of defaults) {
@@ -569,8 +568,8 @@ export const RULES: readonly Rule[] = [
         for (const r of stack.resources(type)) {
           const id = r.body.security_group_id;
           const toDefault =
-            defaults.some((d) => refersTo(id, d.address, ["id"])) ||
-            stack.resources("aws_vpc").some((v) => refersTo(id, v.address, ["default_security_group_id"]));
+            defaults.some((d) => stack.refersTo(id, d.address, ["id"])) ||
+            stack.resources("aws_vpc").some((v) => stack.refersTo(id, v.address, ["default_security_group_id"]));
           if (toDefault) out.push({ address: r.address, detail: "adds a rule to a default security group" });
         }
       }
@@ -643,13 +642,13 @@ export const RULES: readonly Rule[] = [
     check: perResource("aws_lambda_function", (b, stack) => {
       const groups = stack.resources("aws_cloudwatch_log_group");
       const configured = nested(b.body.logging_config).map((c) => c.log_group).filter(present);
-      if (configured.some((g) => groups.some((lg) => designates(g, lg, ["name", "id"], "name")))) return undefined;
+      if (configured.some((g) => groups.some((lg) => designates(stack, g, lg, ["name", "id"], "name")))) return undefined;
       const fn = b.body.function_name;
       const defaultName = (name: unknown) =>
         typeof name === "string" &&
         ((typeof fn === "string" && name === `/aws/lambda/${fn}`) ||
           name === `/aws/lambda/\${${b.address}.function_name}` ||
-          (name.startsWith("/aws/lambda/") && refersTo(name, b.address, ["function_name"])));
+          (name.startsWith("/aws/lambda/") && stack.refersTo(name, b.address, ["function_name"])));
       if (configured.length === 0 && groups.some((lg) => defaultName(lg.body.name))) return undefined;
       return configured.length > 0
         ? "logging_config.log_group is not a log group of this stack"
@@ -689,7 +688,7 @@ export const RULES: readonly Rule[] = [
         .flatMap((b) => {
           const out: Violation[] = [];
           for (const { path, value: text } of stringsIn(b.body)) {
-            for (const r of referencesIn(text)) {
+            for (const r of stack.targetsIn(text)) {
               const origin = readsSecret(r) ? `${r.address}${r.attribute ? `.${r.attribute}` : ""}` : r.kind === "local" ? tainted.get(r.name) : undefined;
               if (origin) out.push({ address: b.address, detail: `argument ${path} carries the secret ${origin}` });
             }

@@ -83,8 +83,8 @@ describe("VpcFlowLogs", () => {
     });
   });
 
-  it("makes the VPC pass the flow-log rule, and its own resources pass every rule", () => {
-    const findings = unsuppressed(checkStack({ name: "test", json }, RULES));
+  it("makes the VPC pass the flow-log rule, and its own resources pass every rule", async () => {
+    const findings = unsuppressed(await checkStack({ name: "test", json }, RULES));
     // The bare test VPC still lacks its managed default security group (QS-VPC-002); that is Network's part.
     expect(findings.map((f) => `${f.address} ${f.rule}`)).toEqual(["aws_vpc.vpc QS-VPC-002"]);
   });

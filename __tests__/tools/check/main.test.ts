@@ -32,9 +32,9 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe("the synthesized app", () => {
-  it("passes every rule on every stack, with only the listed suppressions", () => {
+  it("passes every rule on every stack, with only the listed suppressions", async () => {
     expect(app.stacks.length).toBeGreaterThan(0);
-    const findings = app.stacks.flatMap((s) => checkStack(s, RULES));
+    const findings = (await Promise.all(app.stacks.map((s) => checkStack(s, RULES)))).flat();
     expect(unsuppressed(findings).map((f) => `${f.stack} ${f.address} ${f.rule}: ${f.detail}`)).toEqual([]);
     const suppressions = listSuppressions(app.stacks).map((s) => `${s.stack} ${s.address} ${s.rule}`);
     expect(suppressions.sort()).toEqual([...EXPECTED_SUPPRESSIONS].sort());
@@ -52,12 +52,12 @@ describe("the synthesized app", () => {
 });
 
 describe("npm run check (main)", () => {
-  it("exits 0 on the app's synth output and says what it checked", () => {
-    expect(main(["--dir", app.outdir])).toBe(0);
+  it("exits 0 on the app's synth output and says what it checked", async () => {
+    expect(await main(["--dir", app.outdir])).toBe(0);
     expect(logged.at(-1)).toMatch(new RegExp(`^${RULES.length} rules over ${app.stacks.length} stack\\(s\\) .*: 0 finding\\(s\\)`));
   });
 
-  it("exits 1 and names stack, address and rule of each finding", () => {
+  it("exits 1 and names stack, address and rule of each finding", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qs-check-"));
     try {
       fs.mkdirSync(path.join(dir, "stacks/bad"), { recursive: true });
@@ -67,7 +67,7 @@ describe("npm run check (main)", () => {
         path.join(dir, "manifest.json"),
         JSON.stringify({ stacks: { bad: { name: "bad", synthesizedStackPath: "stacks/bad/cdk.tf.json" } } }),
       );
-      expect(main(["--dir", dir])).toBe(1);
+      expect(await main(["--dir", dir])).toBe(1);
       expect(logged[0]).toMatch(/^bad {2}aws_sqs_queue\.jobs {2}QS-SQS-002 \[MEDIUM\] no redrive_policy/);
       expect(logged.at(-1)).toMatch(/1 finding\(s\), 0 suppressed/);
     } finally {
@@ -75,14 +75,14 @@ describe("npm run check (main)", () => {
     }
   });
 
-  it("rejects a bad command line, saying what is allowed", () => {
-    expect(() => main(["--dir"])).toThrow(/--dir needs a folder.*usage: npm run check/);
-    expect(() => main(["--dir", os.tmpdir()])).toThrow(/no manifest\.json there; run `npm run synth` first/);
-    expect(() => main(["--strict"])).toThrow(/unknown argument "--strict".*--verbose/);
+  it("rejects a bad command line, saying what is allowed", async () => {
+    await expect(main(["--dir"])).rejects.toThrow(/--dir needs a folder.*usage: npm run check/);
+    await expect(main(["--dir", os.tmpdir()])).rejects.toThrow(/no manifest\.json there; run `npm run synth` first/);
+    await expect(main(["--strict"])).rejects.toThrow(/unknown argument "--strict".*--verbose/);
   });
 
-  it("prints the rule table and the suppression list for the README", () => {
-    expect(main(["--dir", app.outdir, "--markdown"])).toBe(0);
+  it("prints the rule table and the suppression list for the README", async () => {
+    expect(await main(["--dir", app.outdir, "--markdown"])).toBe(0);
     const text = logged.join("\n");
     for (const r of RULES) expect(text).toContain(`| ${r.id} |`);
     expect(text).toContain("| `cloudwatch:PutMetricData` |");

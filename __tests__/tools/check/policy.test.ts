@@ -1,5 +1,6 @@
+import { StackView } from "../../../tools/check/engine";
 import { actionMatches, readPolicy } from "../../../tools/check/policy";
-import { blocksOf, TerraformJson } from "../../../tools/lib/synth";
+import { TerraformJson } from "../../../tools/lib/synth";
 
 const json: TerraformJson = {
   data: {
@@ -20,12 +21,22 @@ const json: TerraformJson = {
       loop: { source_policy_documents: ["${data.aws_iam_policy_document.loop.json}"] },
     },
   },
+  resource: {
+    // The policies read below, as resources of the stack hold them (the stack's strings are parsed when it loads).
+    aws_iam_policy: {
+      full: { policy: "${data.aws_iam_policy_document.full.minified_json}" },
+      missing: { policy: "${data.aws_iam_policy_document.missing.json}" },
+    },
+  },
 };
-const blocks = blocksOf(json);
+let stack: StackView;
+beforeAll(async () => {
+  stack = await StackView.load("test", json);
+});
 
 describe("readPolicy", () => {
   it("follows a policy document and the documents it includes", () => {
-    const doc = readPolicy("${data.aws_iam_policy_document.full.minified_json}", blocks);
+    const doc = readPolicy("${data.aws_iam_policy_document.full.minified_json}", stack);
     expect(doc).toEqual({
       statements: [
         expect.objectContaining({ sid: "Base", effect: "Allow", actions: ["sqs:SendMessage"], resources: ["${aws_sqs_queue.q.arn}"] }),
@@ -42,7 +53,7 @@ describe("readPolicy", () => {
     const text = JSON.stringify({
       Statement: { Effect: "Allow", Principal: "*", Action: "sqs:SendMessage", Resource: "*", Condition: { ArnEquals: { "aws:SourceArn": "x" } } },
     });
-    expect(readPolicy(text, blocks)).toEqual({
+    expect(readPolicy(text, stack)).toEqual({
       statements: [
         {
           sid: undefined,
@@ -59,9 +70,9 @@ describe("readPolicy", () => {
   });
 
   it("says why a policy cannot be read instead of returning no statements", () => {
-    expect(readPolicy("${data.aws_iam_policy_document.missing.json}", blocks)).toEqual({ unreadable: expect.stringMatching(/not in this stack/) });
-    expect(readPolicy("${data.aws_iam_policy_document.loop.json}", blocks)).toEqual({ unreadable: expect.stringMatching(/includes itself/) });
-    expect(readPolicy(undefined, blocks)).toEqual({ unreadable: expect.any(String) });
+    expect(readPolicy("${data.aws_iam_policy_document.missing.json}", stack)).toEqual({ unreadable: expect.stringMatching(/not in this stack/) });
+    expect(readPolicy("${data.aws_iam_policy_document.loop.json}", stack)).toEqual({ unreadable: expect.stringMatching(/includes itself/) });
+    expect(readPolicy(undefined, stack)).toEqual({ unreadable: expect.any(String) });
   });
 });
 

@@ -462,7 +462,7 @@ const CASES: Record<string, Case[]> = {
   ],
 };
 
-const findingsOf = (ruleId: string, json: TerraformJson) => {
+const findingsOf = async (ruleId: string, json: TerraformJson) => {
   const rule = RULES.find((r) => r.id === ruleId);
   if (!rule) throw new Error(`no rule ${ruleId}`);
   return checkStack({ name: "test", json }, [rule]);
@@ -482,13 +482,13 @@ describe("security rules", () => {
   });
 
   describe.each(Object.entries(CASES))("%s", (ruleId, cases) => {
-    it.each(cases)("flags $name", ({ violating, at }) => {
-      const findings = findingsOf(ruleId, violating);
+    it.each(cases)("flags $name", async ({ violating, at }) => {
+      const findings = await findingsOf(ruleId, violating);
       expect(findings.map((f) => f.address)).toContain(at);
       expect(findings.every((f) => f.stack === "test" && f.rule === ruleId && f.detail.length > 0)).toBe(true);
     });
-    it.each(cases)("passes the compliant form of $name", ({ compliant }) => {
-      expect(findingsOf(ruleId, compliant)).toEqual([]);
+    it.each(cases)("passes the compliant form of $name", async ({ compliant }) => {
+      expect(await findingsOf(ruleId, compliant)).toEqual([]);
     });
   });
 });
