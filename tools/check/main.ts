@@ -8,6 +8,7 @@
  *   npm run check -- --verbose          also print the suppressed findings with their reasons
  *   npm run check -- --markdown         print the README tables: the rules and every suppression
  */
+import "../../src/skip-source-maps"; // first: before the heavy modules below are loaded (as main.ts does)
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cdktfContextFromEnv, loadSettings, SettingsError } from "../../src/settings";
