@@ -235,11 +235,19 @@ export const RULES: readonly Rule[] = [
     id: "QS-GEN-001",
     checkov: [],
     severity: "HIGH",
-    title: "IAM policies and ECS container definitions are readable by the checker",
+    title: "IAM policies, ECS container definitions and expressions are readable by the checker",
     fix:
       "Write policies as an aws_iam_policy_document data source, JSON text or Fn.jsonencode of a literal, and " +
-      "container definitions as JSON text or Fn.jsonencode, so the rules can see every statement and container.",
+      "container definitions as JSON text or Fn.jsonencode, so the rules can see every statement and container; " +
+      "correct an expression that does not parse (npm run validate reports it too).",
     check: (stack) => [
+      // The references of a template that does not parse are unknown: every rule that follows references would pass blind.
+      ...stack.blocks.flatMap((b) =>
+        [...stringsIn(b.body)].flatMap(({ path, value }) => {
+          const error = stack.templateError(value);
+          return error === undefined ? [] : [{ address: b.address, detail: `${path} does not parse as a Terraform template: ${error}` }];
+        }),
+      ),
       ...[...identityPolicies(stack), ...resourcePolicies(stack)].flatMap((p) =>
         "unreadable" in p.doc ? [{ address: p.address, detail: `policy cannot be read: ${p.doc.unreadable}` }] : [],
       ),

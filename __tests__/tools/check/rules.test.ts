@@ -52,6 +52,12 @@ const CASES: Record<string, Case[]> = {
       at: "aws_ecs_task_definition.t",
       compliant: containers(goodContainer),
     },
+    {
+      name: "an expression that does not parse, whose references are unknown",
+      violating: tf(["aws_lambda_function", "f", { environment: { variables: { PW: "${data.aws_ssm_parameter.pw.value" } } }]),
+      at: "aws_lambda_function.f",
+      compliant: tf(["aws_lambda_function", "f", { environment: { variables: { PW_PARAM: "${data.aws_ssm_parameter.pw.name}" } } }]),
+    },
   ],
   "QS-SQS-001": [
     {
