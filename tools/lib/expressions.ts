@@ -169,8 +169,11 @@ export interface ReferenceTarget {
   readonly attribute?: string;
 }
 
-// Roots that are not declared blocks: count.index, each.key, path.module, terraform.workspace, self.x.
-const NON_BLOCK_ROOTS = new Set(["count", "each", "path", "terraform", "self"]);
+/**
+ * Reference roots that are always defined and name no declared block: `count.index`, `each.key`, `path.module`,
+ * `terraform.workspace`, `self.x` (Terraform checks that they are used inside the right block kinds).
+ */
+export const NON_BLOCK_ROOTS: ReadonlySet<string> = new Set(["count", "each", "path", "terraform", "self"]);
 
 /** The block a reference points at, or undefined for `count.index`, `each.value`, `self.x` and the like. */
 export function targetOf(ref: Reference): ReferenceTarget | undefined {

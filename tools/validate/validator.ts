@@ -19,12 +19,14 @@ import {
   functionsIn,
   hasTemplateSyntax,
   isTemplatePath,
+  NON_BLOCK_ROOTS,
   parseBareReference,
   parseExpression,
   parseTemplate,
   Reference,
   referencesIn,
   stringsIn,
+  targetOf,
   TERRAFORM_FUNCTIONS,
 } from "../lib/expressions";
 
@@ -104,8 +106,6 @@ const PRIMITIVE_TYPES = new Set(["string", "number", "bool", "any"]);
 const TYPE_CONSTRUCTORS = new Set(["list", "set", "map", "object", "tuple", "optional"]);
 // Types of Terraform's built-in provider (terraform_data, data.terraform_remote_state): no package, no schema here.
 const BUILTIN_PROVIDER = "terraform";
-// Reference roots that are always defined (inside the right block kinds; Terraform checks the context itself).
-const BUILTIN_ROOTS = new Set(["count", "each", "path", "terraform", "self"]);
 
 /** Validates every stack; findings are in document order per stack. */
 export async function validateStacks(stacks: readonly SynthesizedStack[], schemas: Schemas = Schemas.load()): Promise<StackReport[]> {
@@ -518,32 +518,25 @@ class StackValidator {
   }
 
   private checkReference(address: string, path: string, ref: Reference): void {
-    const [root, ...rest] = ref.parts;
-    if (BUILTIN_ROOTS.has(root)) return;
-    if (root === "var" || root === "local" || root === "module") {
-      const target = `${root}.${rest[0] ?? ""}`;
-      if (!this.declared.has(target)) this.report(address, path, "undeclared-reference", `"${ref.text}" refers to ${target}, which is not declared in this stack`);
-      else this.dependOn(address, target);
-      return;
-    }
-    const isData = root === "data";
-    const [type, name, ...attributes] = isData ? rest : ref.parts;
-    if (!type || !name) {
+    if (NON_BLOCK_ROOTS.has(ref.parts[0])) return;
+    const target = targetOf(ref);
+    if (!target) {
       this.report(address, path, "undeclared-reference", `"${ref.text}" is not a valid reference (resource references are <type>.<name>)`);
       return;
     }
-    const target = isData ? `data.${type}.${name}` : `${type}.${name}`;
-    if (!this.declared.has(target)) {
-      this.report(address, path, "undeclared-reference", `"${ref.text}" refers to ${target}, which is not declared in this stack`);
+    if (!this.declared.has(target.address)) {
+      this.report(address, path, "undeclared-reference", `"${ref.text}" refers to ${target.address}, which is not declared in this stack`);
       return;
     }
-    this.dependOn(address, target);
+    this.dependOn(address, target.address);
+    if (target.kind !== "resource" && target.kind !== "data") return;
+    const { type } = target;
     // Indexes are left out: `aws_subnet.a[0].id` (a count instance) and `x.y.block[0].name` read names in order.
-    const names = [...attributes, ...ref.afterIndex];
+    const names = [...ref.parts.slice(target.kind === "data" ? 3 : 2), ...ref.afterIndex];
     if (names.length === 0) return;
     const req = this.requiredProviders[type.split("_")[0]];
     const schema = req ? this.schemas.forSource(req.source ?? type.split("_")[0]) : undefined;
-    const typeSchema = isData ? schema?.dataSources[type] : schema?.resources[type];
+    const typeSchema = target.kind === "data" ? schema?.dataSources[type] : schema?.resources[type];
     const unknown = schema && typeSchema ? unknownAttributeIn(schema, typeSchema, names) : undefined;
     if (unknown) {
       const where = unknown.at ? ` in ${unknown.at}` : "";
