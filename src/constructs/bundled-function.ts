@@ -12,6 +12,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { serviceTrustPolicy } from "../iam";
 import { suppressRule } from "../suppress";
 
 /** The project folder (where `cdktf.json` and `app-code/` are); bundle paths are relative to it. */
@@ -140,15 +141,7 @@ export class BundledFunction extends Construct {
     });
     suppressRule(this.logGroup, "QS-LOG-002", LOG_GROUP_KMS_REASON);
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
-        },
-      ],
-    });
+    const trust = serviceTrustPolicy(this, "trust", { service: "lambda.amazonaws.com", accountId: props.accountId });
     this.role = new IamRole(this, "role", {
       name: `${props.functionName}-role`,
       description: `Role of the Lambda function ${props.functionName}`,

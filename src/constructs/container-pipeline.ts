@@ -19,6 +19,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { serviceTrustPolicy } from "../iam";
 import { suppressRule } from "../suppress";
 
 /** A CodeBuild image AWS currently supports (Amazon Linux 2023, x86_64); standard:4.0 of the blueprint is retired. */
@@ -94,17 +95,6 @@ export interface ContainerPipelineProps {
   /** @default 30 */
   readonly logRetentionDays?: number;
 }
-
-const trustFor = (scope: Construct, id: string, service: string, accountId: string) =>
-  new DataAwsIamPolicyDocument(scope, id, {
-    statement: [
-      {
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: [service] }],
-        condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] }],
-      },
-    ],
-  });
 
 /**
  * CI/CD of the worker image: GitHub -> CodeBuild (docker build and push, `imagedefinitions.json`) -> ECS deploy.
@@ -244,7 +234,7 @@ export class ContainerPipeline extends Construct {
     this.buildRole = new IamRole(this, "build_role", {
       name: `${names.buildProject}-role`,
       description: `Role of the CodeBuild project ${names.buildProject}`,
-      assumeRolePolicy: trustFor(this, "build_trust", "codebuild.amazonaws.com", accountId).json,
+      assumeRolePolicy: serviceTrustPolicy(this, "build_trust", { service: "codebuild.amazonaws.com", accountId }).json,
     });
     const buildPermissions = new DataAwsIamPolicyDocument(this, "build_permissions", {
       statement: [
@@ -345,7 +335,7 @@ export class ContainerPipeline extends Construct {
     this.pipelineRole = new IamRole(this, "pipeline_role", {
       name: `${names.pipeline}-role`,
       description: `Role of the pipeline ${names.pipeline}`,
-      assumeRolePolicy: trustFor(this, "pipeline_trust", "codepipeline.amazonaws.com", accountId).json,
+      assumeRolePolicy: serviceTrustPolicy(this, "pipeline_trust", { service: "codepipeline.amazonaws.com", accountId }).json,
     });
     const ecsPrefix = `arn:${partition}:ecs:${region}:${accountId}`;
     const pipelinePermissions = new DataAwsIamPolicyDocument(this, "pipeline_permissions", {

@@ -9,6 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { serviceTrustPolicy } from "../iam";
 
 export interface VpcFlowLogsProps {
   /** ID of the VPC whose traffic is logged. */
@@ -76,22 +77,11 @@ export class VpcFlowLogs extends Construct {
       kmsKeyId: this.key.arn,
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
-          // Confused-deputy guard: only flow logs of this account may use the role.
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
-            {
-              test: "ArnLike",
-              variable: "aws:SourceArn",
-              values: [`arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*`],
-            },
-          ],
-        },
-      ],
+    // Only flow logs of this account may use the role.
+    const trust = serviceTrustPolicy(this, "trust", {
+      service: "vpc-flow-logs.amazonaws.com",
+      accountId: account,
+      sourceArnLike: `arn:${partition}:ec2:${region}:${account}:vpc-flow-log/*`,
     });
     const writeLogs = new DataAwsIamPolicyDocument(this, "write_logs", {
       statement: [

@@ -7,6 +7,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { serviceTrustPolicy } from "../iam";
 import { suppressRule } from "../suppress";
 import { LOG_GROUP_KMS_REASON } from "./bundled-function";
 
@@ -103,15 +104,7 @@ export class QueueWorkerService extends Construct {
     });
     suppressRule(this.logGroup, "QS-LOG-002", LOG_GROUP_KMS_REASON);
 
-    const trust = new DataAwsIamPolicyDocument(this, "task_trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
-        },
-      ],
-    });
+    const trust = serviceTrustPolicy(this, "task_trust", { service: "ecs-tasks.amazonaws.com", accountId: props.accountId });
     this.taskRole = new IamRole(this, "task_role", {
       name: `${props.name}-task`,
       description: `Task role of the ${props.name} worker`,

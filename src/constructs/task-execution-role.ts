@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { serviceTrustPolicy } from "../iam";
 
 export interface TaskExecutionRoleProps {
   /** Exact role name; other stacks look the role up by it. */
@@ -26,16 +26,7 @@ export class TaskExecutionRole extends Construct {
     super(scope, id);
     const account = new DataAwsCallerIdentity(this, "account");
     const partition = new DataAwsPartition(this, "partition");
-    const trust = new DataAwsIamPolicyDocument(this, "trust", {
-      statement: [
-        {
-          effect: "Allow",
-          actions: ["sts:AssumeRole"],
-          principals: [{ type: "Service", identifiers: ["ecs-tasks.amazonaws.com"] }],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] }],
-        },
-      ],
-    });
+    const trust = serviceTrustPolicy(this, "trust", { service: "ecs-tasks.amazonaws.com", accountId: account.accountId });
     this.role = new IamRole(this, "role", {
       name: props.roleName,
       description: "ECS task execution role shared by the queue-scaling blueprint stacks",
