@@ -18,7 +18,11 @@
  *   least 1 task) per action. AWS does not publish the exact rule; this is the model's assumption.
  * - Missing data (metric math dividing by zero returns no datapoint): no action, alarm counters unchanged.
  * - Step scaling (aws-cdk `scaleOnMetric`): one alarm datapoint per metric period; the step whose interval holds
- *   the value gives the change in capacity (ChangeInCapacity), clamped to min..max.
+ *   the value gives the change in capacity (ChangeInCapacity), clamped to min..max. Its cooldown follows the same
+ *   documented rules as target tracking's (StepScalingPolicyConfiguration.Cooldown: during a scale-out cooldown
+ *   "the previous increase ... is considered part of the current capacity", so a larger step adds only the
+ *   difference; scale-in is blocked until the cooldown ends; a scale-out during a scale-in cooldown happens at
+ *   once). aws-cdk puts the scale-in and scale-out steps in two policies, so each direction has its own cooldown.
  */
 import { ScalingStep } from "./strategies";
 
@@ -35,24 +39,54 @@ export interface CapacityBounds {
   readonly maxCapacity: number;
 }
 
+/** The documented cooldown rules, shared by target tracking and step scaling. */
+class Cooldowns {
+  private scaleOutUntil = -Infinity;
+  private scaleOutFrom = 0;
+  private scaleInUntil = -Infinity;
+
+  constructor(
+    private readonly scaleOutSeconds: number,
+    private readonly scaleInSeconds: number,
+  ) {}
+
+  /** The capacity a scale-out adds to: during a scale-out cooldown, the capacity before the initiating scale-out. */
+  scaleOutBase(desired: number, now: number): number {
+    return now < this.scaleOutUntil ? this.scaleOutFrom : desired;
+  }
+
+  scaledOut(desired: number, now: number): void {
+    if (now >= this.scaleOutUntil) this.scaleOutFrom = desired;
+    this.scaleOutUntil = now + this.scaleOutSeconds;
+    this.scaleInUntil = now; // a scale-out ends the scale-in cooldown
+  }
+
+  canScaleIn(now: number): boolean {
+    return now >= this.scaleInUntil;
+  }
+
+  scaledIn(now: number): void {
+    this.scaleInUntil = now + this.scaleInSeconds;
+  }
+}
+
 /** Target tracking: call `evaluate` once per 1-minute datapoint; it returns the new desired count, or undefined. */
 export class TargetTrackingPolicy {
   /** Current target value; the target setter changes it. */
   target: number;
   private highRun = 0;
   private lowRun = 0;
-  private scaleOutCooldownUntil = -Infinity;
-  private scaleOutBase = 0;
-  private scaleInCooldownUntil = -Infinity;
+  private readonly cooldowns: Cooldowns;
 
   constructor(
     target: number,
     private readonly bounds: CapacityBounds,
-    private readonly scaleOutCooldownSeconds: number,
-    private readonly scaleInCooldownSeconds: number,
+    scaleOutCooldownSeconds: number,
+    scaleInCooldownSeconds: number,
     private readonly scaleInMaxFraction = 0.1,
   ) {
     this.target = target;
+    this.cooldowns = new Cooldowns(scaleOutCooldownSeconds, scaleInCooldownSeconds);
   }
 
   /** Consecutive datapoints above the target / below 90 % of it so far (for tests and charts). */
@@ -75,22 +109,20 @@ export class TargetTrackingPolicy {
     const { minCapacity, maxCapacity } = this.bounds;
 
     if (this.highRun >= HIGH_ALARM_DATAPOINTS) {
-      const inCooldown = now < this.scaleOutCooldownUntil;
-      const base = inCooldown ? this.scaleOutBase : desired;
+      const base = this.cooldowns.scaleOutBase(desired, now);
       const proposed = clamp(Math.ceil((base * value) / this.target), minCapacity, maxCapacity);
       if (proposed <= desired) return undefined;
-      if (!inCooldown) this.scaleOutBase = desired;
-      this.scaleOutCooldownUntil = now + this.scaleOutCooldownSeconds;
-      this.scaleInCooldownUntil = now; // a scale-out ends the scale-in cooldown
+      this.cooldowns.scaledOut(desired, now);
       return proposed;
     }
 
-    if (this.lowRun >= LOW_ALARM_DATAPOINTS && now >= this.scaleInCooldownUntil) {
+    if (this.lowRun >= LOW_ALARM_DATAPOINTS && this.cooldowns.canScaleIn(now)) {
       const step = Math.max(1, Math.floor(desired * this.scaleInMaxFraction));
+      // The fewest tasks that keep the metric at or below the target: never scale in past it.
       const proportional = Math.ceil((desired * value) / this.target);
       const proposed = clamp(Math.max(proportional, desired - step), minCapacity, maxCapacity);
       if (proposed >= desired) return undefined;
-      this.scaleInCooldownUntil = now + this.scaleInCooldownSeconds;
+      this.cooldowns.scaledIn(now);
       return proposed;
     }
     return undefined;
@@ -116,21 +148,32 @@ export function matchingStep(steps: readonly ScalingStep[], value: number): Scal
 
 /** Step scaling: call `evaluate` once per alarm datapoint (one per metric period). */
 export class StepScalingPolicy {
-  private cooldownUntil = -Infinity;
+  private readonly cooldowns: Cooldowns;
 
   constructor(
     private readonly steps: readonly ScalingStep[],
     private readonly bounds: CapacityBounds,
-    private readonly cooldownSeconds: number,
-  ) {}
+    cooldownSeconds: number,
+  ) {
+    this.cooldowns = new Cooldowns(cooldownSeconds, cooldownSeconds);
+  }
 
   evaluate(value: number | undefined, desired: number, now: number): number | undefined {
-    if (value === undefined || now < this.cooldownUntil) return undefined;
-    const step = matchingStep(this.steps, value);
-    if (!step || step.change === 0) return undefined;
-    const proposed = clamp(desired + step.change, this.bounds.minCapacity, this.bounds.maxCapacity);
-    if (proposed === desired) return undefined;
-    this.cooldownUntil = now + this.cooldownSeconds;
-    return proposed;
+    if (value === undefined) return undefined;
+    const change = matchingStep(this.steps, value)?.change ?? 0;
+    const { minCapacity, maxCapacity } = this.bounds;
+    if (change > 0) {
+      const proposed = clamp(this.cooldowns.scaleOutBase(desired, now) + change, minCapacity, maxCapacity);
+      if (proposed <= desired) return undefined;
+      this.cooldowns.scaledOut(desired, now);
+      return proposed;
+    }
+    if (change < 0 && this.cooldowns.canScaleIn(now)) {
+      const proposed = clamp(desired + change, minCapacity, maxCapacity);
+      if (proposed >= desired) return undefined;
+      this.cooldowns.scaledIn(now);
+      return proposed;
+    }
+    return undefined;
   }
 }

@@ -41,6 +41,15 @@ describe("target tracking", () => {
     expect(feed(other, Array<number>(20).fill(10.8), 10)).toEqual([]);
   });
 
+  test("a value below 90 % of the target is a low datapoint; scale-in never takes the metric above the target", () => {
+    // 10.7 < 10.8: low. With no step limit, 10 tasks × 10.7 / 12 = 8.9 -> 9 tasks keep the metric at or below 12.
+    const policy = new TargetTrackingPolicy(12, bounds, 0, 0, 1);
+    expect(feed(policy, Array<number>(15).fill(10.7), 10)).toEqual([[15, 9]]);
+    // 2 tasks at 10 per task: 1 task would see 20 > 12, so no scale-in however long the low alarm lasts.
+    const two = new TargetTrackingPolicy(12, bounds, 0, 0, 1);
+    expect(feed(two, Array<number>(30).fill(10), 2)).toEqual([]);
+  });
+
   test("missing datapoints (e1 with no running task) neither act nor count", () => {
     const policy = new TargetTrackingPolicy(12, bounds, 0, 0);
     expect(feed(policy, [30, undefined, undefined, 30])).toEqual([]);
@@ -98,5 +107,19 @@ describe("step scaling (aws-cdk QueueProcessingFargateService steps)", () => {
     expect(policy.evaluate(600, 6, 400)).toBeUndefined(); // cooldown
     expect(policy.evaluate(600, 6, 600)).toBe(10);
     expect(policy.evaluate(0, 1, 2000)).toBeUndefined(); // already at min
+  });
+
+  test("cooldown as documented: a larger step adds only the difference, scale-in waits, scale-out does not", () => {
+    const policy = new StepScalingPolicy(steps, bounds, 300);
+    expect(policy.evaluate(100, 2, 0)).toBe(3); // +1
+    expect(policy.evaluate(100, 3, 60)).toBeUndefined(); // +1 again: already part of the capacity
+    expect(policy.evaluate(500, 3, 120)).toBe(7); // +5 counted from 2: adds 4, not 5
+    expect(policy.evaluate(500, 7, 420)).toBe(10); // cooldown over (300 s after the last scale-out): +5 from 7
+
+    const scaleIn = new StepScalingPolicy(steps, bounds, 300);
+    expect(scaleIn.evaluate(0, 5, 0)).toBe(4);
+    expect(scaleIn.evaluate(0, 4, 299)).toBeUndefined(); // scale-in cooldown
+    expect(scaleIn.evaluate(100, 4, 60)).toBe(5); // a scale-out during it happens at once and ends it
+    expect(scaleIn.evaluate(0, 5, 120)).toBe(4);
   });
 });
