@@ -136,6 +136,26 @@ test("messages returned by a long poll already under way at stop are released at
   expect(await queues.main()).toMatchObject({ ready: 1, inflight: 0 });
 });
 
+test("at stop, a message that cannot finish in time is released at once, while the one that fits still runs", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "release-now", visibilityTimeoutSeconds: 30 });
+  await send(queues, [JSON.stringify({ id: "fits", duration: 1.5 }), JSON.stringify({ id: "too-long", duration: 20 })]);
+  // Stop window 3 s - 0.75 s margin: "fits" ends inside it, "too-long" cannot.
+  const worker = startWorker(queues, { WORKER_CONCURRENCY: "2", STOP_TIMEOUT_SECONDS: "3" });
+  await worker.start();
+  await waitFor("both messages in one batch", () => worker.stats.received === 2, 1000, () => worker.stats);
+
+  const stopping = worker.stop("test");
+  // Visible again while "fits" is still running: not held back until the batch ends.
+  await waitFor("too-long visible again", async () => (await queues.main()).ready === 1, 1000);
+  expect(worker.stats).toMatchObject({ processed: 0, released: 1 });
+  await stopping;
+
+  expect(worker.stats).toMatchObject({ received: 2, processed: 1, released: 1 });
+  const left = await queues.main();
+  expect(left).toMatchObject({ ready: 1, inflight: 0 });
+  expect(left.bodies.map((b) => JSON.parse(b).id)).toEqual(["too-long"]);
+}, 10_000);
+
 // fauxqs returns one message per FIFO group per receive, so it cannot produce a batch with two messages of one
 // group as SQS can; this case alone uses a mocked SQS client.
 test("messages of one FIFO group in a batch run one after the other, in order", async () => {

@@ -38,6 +38,8 @@ interface Job {
   abort: AbortController;
   elapsedSeconds: number;
   done: Promise<Outcome>;
+  /** Set when `done` settles. */
+  outcome?: Outcome;
 }
 
 /**
@@ -57,6 +59,8 @@ export class Worker {
   /** Set at stop: work that would end later than this is released instead. */
   private stopDeadline = Infinity;
   private readonly active = new Set<Job>();
+  /** Tail of the ChangeMessageVisibilityBatch calls, which are sent one after the other (see changeVisibility). */
+  private visibilityChanges: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: WorkerConfig,
@@ -190,12 +194,17 @@ export class Worker {
       // DLQ, and its FIFO group is not blocked for a whole visibility timeout per attempt.
       const releasingInvalid = this.makeVisible(invalid);
       const heartbeat = this.startHeartbeat(jobs);
+      // A message that will not be processed goes back the moment that is known, not when the rest of the batch
+      // (which may run until the stop deadline) is done.
+      const releasingAborted = jobs.map(async (job) => {
+        if ((await job.done) !== "aborted") return;
+        this.stats.released++;
+        await this.makeVisible([job.message]);
+      });
       const outcomes = await Promise.all(jobs.map((j) => j.done));
       clearInterval(heartbeat);
       const finished = jobs.filter((_, i) => outcomes[i] === "done");
-      const aborted = jobs.filter((_, i) => outcomes[i] === "aborted").map((j) => j.message);
-      this.stats.released += aborted.length;
-      await Promise.all([releasingInvalid, this.makeVisible(aborted), this.deleteFinished(finished)]);
+      await Promise.all([releasingInvalid, ...releasingAborted, this.deleteFinished(finished)]);
     } catch (err) {
       // Never let the loop die on one batch; undeleted messages come back after their visibility timeout.
       deps.log.error("batch failed", { error: String(err), messageIds: messages.map((m) => m.MessageId) });
@@ -223,8 +232,11 @@ export class Worker {
       job.elapsedSeconds = (performance.now() - started) / 1000;
       return "done";
     };
-    job.done = run();
-    void job.done.finally(() => this.active.delete(job));
+    job.done = run().then((outcome) => {
+      job.outcome = outcome;
+      this.active.delete(job);
+      return outcome;
+    });
     return job;
   }
 
@@ -233,7 +245,8 @@ export class Worker {
     if (jobs.length === 0 || this.visibilityTimeoutSeconds < 1) return undefined;
     const timeout = this.visibilityTimeoutSeconds;
     return setInterval(() => {
-      const held = jobs.filter((j) => !j.abort.signal.aborted).map((j) => j.message);
+      // Finished messages are held until the batch's delete; released ones must stay visible.
+      const held = jobs.filter((j) => j.outcome !== "aborted" && !j.abort.signal.aborted).map((j) => j.message);
       if (held.length === 0) return;
       this.changeVisibility(held, timeout).catch((err) =>
         this.deps.log.error("visibility extension failed", { error: String(err) }),
@@ -251,13 +264,22 @@ export class Worker {
     }
   }
 
-  private async changeVisibility(messages: Message[], visibilityTimeout: number): Promise<void> {
-    await this.deps.sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: this.config.queueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: visibilityTimeout })),
-      }),
-    );
+  /**
+   * Sent one after the other, in the order decided: a heartbeat still in flight when a message is released could
+   * otherwise reach SQS after the release and hide the message again.
+   */
+  private changeVisibility(messages: Message[], visibilityTimeout: number): Promise<void> {
+    const send = async () => {
+      await this.deps.sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.config.queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: visibilityTimeout })),
+        }),
+      );
+    };
+    const call = this.visibilityChanges.then(send);
+    this.visibilityChanges = call.catch(() => undefined);
+    return call;
   }
 
   private async deleteFinished(jobs: Job[]): Promise<void> {
