@@ -13,7 +13,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { serviceTrustPolicy } from "../iam";
-import { suppressRule } from "../suppress";
+import { serviceLogGroup } from "../log-group";
 
 /** The project folder (where `cdktf.json` and `app-code/` are); bundle paths are relative to it. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -37,10 +37,6 @@ export interface Bundle {
   /** Base64 SHA-256 of the zip, as Lambda's `source_code_hash` wants it. */
   readonly sha256: string;
 }
-
-/** Why the log groups of this project use CloudWatch's own encryption rather than a customer managed key. */
-export const LOG_GROUP_KMS_REASON =
-  "Holds message ids, durations and errors, no payload or secret; CloudWatch Logs encrypts it at rest with its own key.";
 
 /** A fixed local time for every zip entry: zip stores local wall-clock fields, so this is the same in any zone. */
 const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -130,16 +126,15 @@ export class BundledFunction extends Construct {
     }
     this.asset = new TerraformAsset(this, "bundle", { path: zipPath, type: AssetType.FILE, assetHash: hashHex.slice(0, 32) });
 
-    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+    this.logGroup = serviceLogGroup(this, "logs", {
       name: `/aws/lambda/${props.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays,
     });
     this.failureQueue = new SqsQueue(this, "failures", {
       name: `${props.functionName}-failures`,
       sqsManagedSseEnabled: true,
       messageRetentionSeconds: 1_209_600,
     });
-    suppressRule(this.logGroup, "QS-LOG-002", LOG_GROUP_KMS_REASON);
 
     const trust = serviceTrustPolicy(this, "trust", { service: "lambda.amazonaws.com", accountId: props.accountId });
     this.role = new IamRole(this, "role", {

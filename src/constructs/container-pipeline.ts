@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { Codepipeline, CodepipelineStageAction } from "@cdktf/provider-aws/lib/codepipeline";
 import { CodestarconnectionsConnection } from "@cdktf/provider-aws/lib/codestarconnections-connection";
@@ -20,6 +19,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { serviceTrustPolicy } from "../iam";
+import { serviceLogGroup } from "../log-group";
 import { suppressRule } from "../suppress";
 
 /** A CodeBuild image AWS currently supports (Amazon Linux 2023, x86_64); standard:4.0 of the blueprint is retired. */
@@ -222,15 +222,12 @@ export class ContainerPipeline extends Construct {
     new SnsTopicPolicy(this, "notifications_policy", { arn: this.topic.arn, policy: topicPolicy.json });
 
     // --- Build -------------------------------------------------------------------------------------------------
-    const buildLogs = new CloudwatchLogGroup(this, "build_logs", {
+    const buildLogs = serviceLogGroup(this, "build_logs", {
       name: `/aws/codebuild/${names.buildProject}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays,
+      contentsReason:
+        "Output of docker build and push: build steps and image digests, no secrets (the ECR login token is piped, never printed); CloudWatch Logs encrypts it at rest with its own key.",
     });
-    suppressRule(
-      buildLogs,
-      "QS-LOG-002",
-      "Output of docker build and push: build steps and image digests, no secrets (the ECR login token is piped, never printed); CloudWatch Logs encrypts it at rest with its own key.",
-    );
     this.buildRole = new IamRole(this, "build_role", {
       name: `${names.buildProject}-role`,
       description: `Role of the CodeBuild project ${names.buildProject}`,

@@ -8,8 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { serviceTrustPolicy } from "../iam";
-import { suppressRule } from "../suppress";
-import { LOG_GROUP_KMS_REASON } from "./bundled-function";
+import { serviceLogGroup } from "../log-group";
 
 export interface QueueWorkerServiceProps {
   /** Service, task family, container and security group name; log group `/ecs/<name>`. */
@@ -98,11 +97,7 @@ export class QueueWorkerService extends Construct {
       ],
     });
 
-    this.logGroup = new CloudwatchLogGroup(this, "logs", {
-      name: `/ecs/${props.name}`,
-      retentionInDays: props.logRetentionDays ?? 30,
-    });
-    suppressRule(this.logGroup, "QS-LOG-002", LOG_GROUP_KMS_REASON);
+    this.logGroup = serviceLogGroup(this, "logs", { name: `/ecs/${props.name}`, retentionInDays: props.logRetentionDays });
 
     const trust = serviceTrustPolicy(this, "task_trust", { service: "ecs-tasks.amazonaws.com", accountId: props.accountId });
     this.taskRole = new IamRole(this, "task_role", {
