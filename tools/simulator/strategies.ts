@@ -144,13 +144,15 @@ export const QUEUE_DEPTH: StrategySpec = {
 
 /**
  * (d) aws-cdk QueueProcessingFargateService defaults: step scaling on the queue's ApproximateNumberOfMessagesVisible
- * (Maximum over 5 minutes) with steps [{upper 0: -1}, {lower 100: +1}, {lower 500: +5}], no cooldown, a DLQ after
- * 3 receives. Its default maximum of 2 tasks is raised to 10 so that the table compares policies, not bounds. Its
- * CPU target-tracking policy (50 %) never acts for a worker that waits, so it is left out.
+ * (Maximum over 5 minutes) with steps [{upper 0: -1}, {lower 100: +1}, {lower 500: +5}], a DLQ after 3 receives.
+ * aws-cdk sets no Cooldown on its step policies, so Application Auto Scaling's default applies: 300 s
+ * (StepScalingPolicyConfiguration.Cooldown, "If not specified, the default value is 300"). Its default maximum of
+ * 2 tasks is raised to 10 so that the table compares policies, not bounds. Its CPU target-tracking policy (50 %)
+ * is left out: a worker that waits on the queue uses little CPU.
  */
 export const CDK_QUEUE_PROCESSING: StrategySpec = {
   name: "cdk-queue-processing",
-  description: "(d) aws-cdk QueueProcessingFargateService: steps on queue depth (5 min Maximum), 1..10",
+  description: "(d) aws-cdk QueueProcessingFargateService: steps on queue depth (5 min Maximum), cooldown 300 s, 1..10",
   minCapacity: 1,
   maxCapacity: 10,
   policy: {
@@ -162,7 +164,7 @@ export const CDK_QUEUE_PROCESSING: StrategySpec = {
       { lower: 100, change: +1 },
       { lower: 500, change: +5 },
     ],
-    cooldownSeconds: 0,
+    cooldownSeconds: 300,
   },
   worker: { ...PLAIN_WORKER, maxReceiveCount: 3 },
 };
