@@ -168,6 +168,34 @@ const CASES: Record<string, Case[]> = {
         },
       ]),
     },
+    {
+      name: "a TLS deny on the bucket but not on its objects",
+      violating: bucket([
+        "aws_s3_bucket_policy",
+        "p",
+        { bucket: "artifacts", policy: policy({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::artifacts"], Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
+      ]),
+      at: "aws_s3_bucket.b",
+      compliant: bucket([
+        "aws_s3_bucket_policy",
+        "p",
+        { bucket: "artifacts", policy: policy({ Effect: "Deny", Principal: "*", Action: "*", Resource: ["arn:aws:s3:::artifacts", "arn:aws:s3:::artifacts/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
+      ]),
+    },
+    {
+      name: "a deny of everything without the aws:SecureTransport condition",
+      violating: bucket([
+        "aws_s3_bucket_policy",
+        "p",
+        { bucket: "artifacts", policy: policy({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::artifacts", "arn:aws:s3:::artifacts/*"], Condition: { Bool: { "aws:SecureTransport": "true" } } }) },
+      ]),
+      at: "aws_s3_bucket.b",
+      compliant: bucket([
+        "aws_s3_bucket_policy",
+        "p",
+        { bucket: "artifacts", policy: policy({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::artifacts", "arn:aws:s3:::artifacts/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }) },
+      ]),
+    },
   ],
   "QS-S3-004": [
     {
@@ -207,6 +235,12 @@ const CASES: Record<string, Case[]> = {
       violating: tf(["aws_kms_key", "k", {}]),
       at: "aws_kms_key.k",
       compliant: tf(["aws_kms_key", "k", { enable_key_rotation: true }]),
+    },
+    {
+      name: "a symmetric key named by its spec, next to an asymmetric key (which cannot rotate)",
+      violating: tf(["aws_kms_key", "k", { customer_master_key_spec: "SYMMETRIC_DEFAULT" }]),
+      at: "aws_kms_key.k",
+      compliant: tf(["aws_kms_key", "k", { customer_master_key_spec: "RSA_2048", key_usage: "SIGN_VERIFY" }]),
     },
   ],
   "QS-ECR-001": [
@@ -265,6 +299,12 @@ const CASES: Record<string, Case[]> = {
         Condition: { StringEquals: { "cloudwatch:namespace": "ECS-SQS-BPI" } },
       }),
     },
+    {
+      name: "a write action on every resource but some (NotResource)",
+      violating: rolePolicy({ Effect: "Allow", Action: "sqs:DeleteMessage", NotResource: "arn:aws:sqs:us-west-2:1:keep" }),
+      at: "aws_iam_role_policy.p",
+      compliant: rolePolicy({ Effect: "Allow", Action: "sqs:DeleteMessage", Resource: "arn:aws:sqs:us-west-2:1:q" }),
+    },
   ],
   "QS-IAM-006": [
     {
@@ -291,8 +331,41 @@ const CASES: Record<string, Case[]> = {
         { role: "r", policy_arn: "arn:${data.aws_partition.p.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
       ]),
     },
+    {
+      name: "AdministratorAccess in a role's managed_policy_arns",
+      violating: tf(["aws_iam_role", "r", { managed_policy_arns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }]),
+      at: "aws_iam_role.r",
+      compliant: tf(["aws_iam_role", "r", { managed_policy_arns: ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"] }]),
+    },
   ],
   "QS-IAM-004": [
+    {
+      name: "iam:PassRole on a role ARN pattern, with the condition",
+      violating: rolePolicy({
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: "arn:aws:iam::1:role/worker-*",
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      }),
+      at: "aws_iam_role_policy.p",
+      compliant: rolePolicy({
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: "arn:aws:iam::1:role/worker-task",
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      }),
+    },
+    {
+      name: "iam:PassRole on an exact role ARN, without the condition",
+      violating: rolePolicy({ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::1:role/worker-task" }),
+      at: "aws_iam_role_policy.p",
+      compliant: rolePolicy({
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: "arn:aws:iam::1:role/worker-task",
+        Condition: { StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+      }),
+    },
     {
       name: "iam:PassRole on every role, through a policy document",
       violating: tf(
@@ -345,6 +418,18 @@ const CASES: Record<string, Case[]> = {
       violating: vpc(),
       at: "aws_vpc.v",
       compliant: vpc(["aws_flow_log", "f", { vpc_id: "${aws_vpc.v.id}", log_destination: "${aws_cloudwatch_log_group.l.arn}", traffic_type: "ALL" }]),
+    },
+    {
+      name: "a flow log with no destination",
+      violating: vpc(["aws_flow_log", "f", { vpc_id: "${aws_vpc.v.id}", traffic_type: "ALL" }]),
+      at: "aws_vpc.v",
+      compliant: vpc(["aws_flow_log", "f", { vpc_id: "${aws_vpc.v.id}", log_destination: "${aws_s3_bucket.flow.arn}", log_destination_type: "s3", traffic_type: "ALL" }]),
+    },
+    {
+      name: "a flow log of another VPC",
+      violating: vpc(["aws_flow_log", "f", { vpc_id: "${aws_vpc.other.id}", log_destination: "${aws_cloudwatch_log_group.l.arn}", traffic_type: "ALL" }]),
+      at: "aws_vpc.v",
+      compliant: vpc(["aws_flow_log", "f", { vpc_id: "${aws_vpc.v.id}", log_group_name: "/vpc/flow", traffic_type: "ALL" }]),
     },
   ],
   "QS-VPC-002": [
