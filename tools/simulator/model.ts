@@ -259,8 +259,9 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   };
 
   const complete = (id: number, at: number) => {
-    appMetric[Math.min(minutes, Math.floor(at / 60))].sum += duration[id];
-    appMetric[Math.min(minutes, Math.floor(at / 60))].sampleCount++;
+    const datapoint = appMetric[Math.min(minutes, Math.floor(at / 60))];
+    datapoint.sum += duration[id];
+    datapoint.sampleCount++;
     const s = state[id];
     if (s === DELETED || s === IN_DLQ) {
       duplicates++;
@@ -298,17 +299,17 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     return best;
   };
 
-  let next = 0;
+  let nextSend = 0;
   for (let t = 0; t < horizon; t++) {
     const tickEnd = t + 1;
 
     // Sends.
-    while (next < total && arrival[next] < tickEnd) {
-      state[next] = VISIBLE;
-      visibleSince[next] = arrival[next];
-      groups[groupOf(next)].push(next);
+    while (nextSend < total && arrival[nextSend] < tickEnd) {
+      state[nextSend] = VISIBLE;
+      visibleSince[nextSend] = arrival[nextSend];
+      groups[groupOf(nextSend)].push(nextSend);
       visibleCount++;
-      next++;
+      nextSend++;
     }
 
     // Visibility timeouts that run out in this tick.
