@@ -1,3 +1,4 @@
+import { visibilityTimeoutFor } from "../../../src/constructs/fifo-queue";
 import { loadSettings } from "../../../src/settings";
 import {
   BLUEPRINT_INTENDED,
@@ -38,6 +39,11 @@ test("project-defaults is what the stack deploys with the same settings", () => 
     },
   });
   expect(projectStrategy(loadSettings({ context: { targetSetterEnabled: "false" } })).targetSetter).toBeUndefined();
+});
+
+test.each(["5", "61", "28000"])("the visibility timeout is the queue's for maxMessageDurationSeconds %s", (seconds) => {
+  const e = projectStrategy(loadSettings({ context: { maxMessageDurationSeconds: seconds } }));
+  expect(e.worker.visibilityTimeoutSeconds).toBe(visibilityTimeoutFor(Number(seconds)));
 });
 
 test("schedules: rate() expressions in seconds; a cron schedule cannot be simulated", () => {
