@@ -9,11 +9,14 @@
  * fauxqs is a single Node.js process on this machine, so absolute rates are a floor for the code, not a
  * prediction for SQS in AWS (higher latency per call, more parallelism).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { handler as producer, logger as producerLogger } from "../app-code/message-producer/index";
 import { createLocalQueues, localAwsEnv } from "./local/queues";
 import { createLocalWorker, LocalEnvironment, startLocalEnvironment } from "./local/run";
 
 const CALL_BUDGET_PER_MESSAGE = 0.3;
+/** A run that has not processed every message by then reports the shortfall instead of waiting for ever. */
+const RUN_TIMEOUT_MS = 120_000;
 
 async function produce(env: LocalEnvironment, count: number): Promise<{ seconds: number; calls: number; sent: number }> {
   Object.assign(process.env, localAwsEnv(env.fauxqs.endpoint), {
@@ -35,15 +38,17 @@ async function withQueues<T>(base: LocalEnvironment, name: string, run: (env: Lo
   return run({ ...base, queues });
 }
 
-async function benchProducer(base: LocalEnvironment): Promise<void> {
-  await withQueues(base, "bench-producer", async (env) => {
+async function benchProducer(base: LocalEnvironment): Promise<boolean> {
+  return withQueues(base, "bench-producer", async (env) => {
     const n = 10_000;
     const p = await produce(env, n);
     const snapshot = await env.queues.main();
     const ids = new Set(snapshot.bodies.map((b) => (JSON.parse(b) as { id: string }).id));
+    const allArrived = snapshot.ready === n && ids.size === n;
     console.log(`producer  ${n} messages: ${p.seconds.toFixed(2)} s (${Math.round(n / p.seconds)} msg/s), ` +
       `${p.calls} SendMessageBatch calls; arrived ${snapshot.ready}, distinct ids ${ids.size}` +
-      (snapshot.ready === n && ids.size === n ? "  OK" : "  LOST MESSAGES"));
+      (allArrived ? "  OK" : "  LOST MESSAGES"));
+    return allArrived;
   });
 }
 
@@ -53,9 +58,14 @@ async function benchWorker(base: LocalEnvironment, concurrency: number, n: numbe
     const local = createLocalWorker(env, { WORKER_CONCURRENCY: String(concurrency), RECEIVE_WAIT_SECONDS: "1" });
     const t0 = performance.now();
     await local.worker.start();
-    while (local.worker.stats.processed < n) await new Promise((r) => setTimeout(r, 5));
+    const deadline = Date.now() + RUN_TIMEOUT_MS;
+    while (local.worker.stats.processed < n && Date.now() < deadline) await sleep(5);
     const seconds = (performance.now() - t0) / 1000;
     await local.worker.stop("bench done");
+    if (local.worker.stats.processed < n) {
+      console.log(`worker    concurrency ${concurrency}: TIMEOUT, processed ${local.worker.stats.processed} of ${n} in ${seconds.toFixed(0)} s`);
+      return false;
+    }
     const left = await env.queues.main();
     const perMessage = local.totalCalls() / n;
     const ops = [...local.sqsCalls.byOperation].map(([k, v]) => `${k} ${v}`).join(", ");
@@ -74,8 +84,7 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, fauxqs on loopback, message duration 0 s\n`);
   const base = await startLocalEnvironment("bench");
   try {
-    await benchProducer(base);
-    const ok = [await benchWorker(base, 1, 1000), await benchWorker(base, 10, 10_000)];
+    const ok = [await benchProducer(base), await benchWorker(base, 1, 1000), await benchWorker(base, 10, 10_000)];
     if (ok.includes(false)) process.exitCode = 1;
   } finally {
     await base.close();
