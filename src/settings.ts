@@ -509,8 +509,9 @@ function describe(d: SettingDefinition<unknown>): string {
   return `${d.key} (env ${d.env})`;
 }
 
+/** A raw value as the error message quotes it: strings in quotes, context values as JSON. */
 function show(raw: unknown): string {
-  return typeof raw === "string" ? JSON.stringify(raw) : JSON.stringify(raw) ?? String(raw);
+  return JSON.stringify(raw) ?? String(raw);
 }
 
 /**
