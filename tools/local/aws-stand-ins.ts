@@ -4,8 +4,9 @@
  * protocol, via `AWS_ENDPOINT_URL_CLOUDWATCH`). It records what it receives, so tests and `npm run local` can
  * show protection switching and the metric batches.
  */
-import { createServer, IncomingMessage, Server } from "node:http";
+import { createServer, Server } from "node:http";
 import { AddressInfo } from "node:net";
+import { text } from "node:stream/consumers";
 
 export interface StandIns {
   /** `http://127.0.0.1:<port>`: use as ECS_AGENT_URI and AWS_ENDPOINT_URL_CLOUDWATCH. */
@@ -19,20 +20,11 @@ export interface StandIns {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = "";
-    req.on("data", (c: Buffer) => (data += c.toString()));
-    req.on("end", () => resolve(data));
-    req.on("error", reject);
-  });
-}
-
 export async function startStandIns(): Promise<StandIns> {
   const protection: boolean[] = [];
   const putMetricData: StandIns["putMetricData"] = [];
   const server: Server = createServer((req, res) => {
-    void readBody(req).then((body) => {
+    void text(req).then((body) => {
       if (req.method === "PUT" && req.url === "/task-protection/v1/state") {
         const { ProtectionEnabled, ExpiresInMinutes } = JSON.parse(body) as { ProtectionEnabled: boolean; ExpiresInMinutes?: number };
         protection.push(ProtectionEnabled);
