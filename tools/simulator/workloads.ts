@@ -154,7 +154,6 @@ export function parseCsvTrace(name: string, text: string, horizonSeconds = Infin
 
 /** Built-in workload names, in report order. */
 export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift"] as const;
-export type BuiltInWorkload = (typeof BUILT_IN_WORKLOADS)[number];
 
 /** A built-in workload by name, or a CSV trace given as `csv:<path>`. */
 export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
