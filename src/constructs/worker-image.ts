@@ -34,10 +34,47 @@ export interface WorkerImageProps {
 const NOT_SOURCES = new Set(["node_modules", "dist", "coverage", ".cache", ".git"]);
 
 /**
- * SHA-256 over the relative posix paths and contents of every file under `dir`, in sorted order: the same
- * sources give the same hash on any machine, whatever the file times or the checkout folder.
+ * The patterns of a `.dockerignore` as a predicate on context-relative posix paths, with Docker's rules: `*` and
+ * `?` stay inside one path segment, `**` spans any number of them, a leading `/` is dropped, `!` re-includes what
+ * an earlier pattern excluded (the last matching pattern wins), and a path is excluded when it or one of its
+ * parent folders matches. Character classes (`[a-z]`) are not supported: such a pattern matches literally.
+ */
+export function dockerignoreFilter(text: string): (relPath: string) => boolean {
+  const rules = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const include = line.startsWith("!");
+      const glob = path.posix.normalize((include ? line.slice(1) : line).trim()).replace(/^\/+|\/+$/g, "");
+      const source = glob
+        .split(/(\*\*\/?|\*|\?)/)
+        .map((part) =>
+          part === "**/" ? "(?:.*/)?" : part === "**" ? ".*" : part === "*" ? "[^/]*" : part === "?" ? "[^/]" : part.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
+        )
+        .join("");
+      return { include, re: new RegExp(`^${source}$`) };
+    });
+  return (relPath) => {
+    const segments = relPath.split("/");
+    const candidates = segments.map((_, i) => segments.slice(0, i + 1).join("/"));
+    let excluded = false;
+    for (const rule of rules) {
+      if (candidates.some((candidate) => rule.re.test(candidate))) excluded = !rule.include;
+    }
+    return excluded;
+  };
+}
+
+/**
+ * SHA-256 over the relative posix paths and contents of every file under `dir` that a Docker build with `dir`
+ * as its context receives (its `.dockerignore` applied), in sorted order: the same sources give the same hash on
+ * any machine, whatever the file times or the checkout folder, and a file the image is not built from (a Lambda
+ * handler next to the worker) does not change it.
  */
 export function hashTree(dir: string): string {
+  const ignorePath = path.join(dir, ".dockerignore");
+  const ignored = fs.existsSync(ignorePath) ? dockerignoreFilter(fs.readFileSync(ignorePath, "utf8")) : () => false;
   const hash = crypto.createHash("sha256");
   const walk = (rel: string) => {
     const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -45,7 +82,7 @@ export function hashTree(dir: string): string {
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!NOT_SOURCES.has(entry.name)) walk(child);
-      } else if (entry.isFile()) {
+      } else if (entry.isFile() && !ignored(child)) {
         hash.update(child).update("\0").update(fs.readFileSync(path.join(dir, child))).update("\0");
       }
     }

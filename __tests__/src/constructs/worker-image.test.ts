@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { hashTree } from "../../../src/constructs/worker-image";
+import { dockerignoreFilter, hashTree } from "../../../src/constructs/worker-image";
 
 describe("hashTree (the worker image's content tag)", () => {
   let dir: string;
@@ -28,5 +28,56 @@ describe("hashTree (the worker image's content tag)", () => {
     expect(hashTree(dir)).toBe(before);
     fs.renameSync(path.join(dir, "worker", "main.ts"), path.join(dir, "worker", "index.ts"));
     expect(hashTree(dir)).not.toBe(before);
+  });
+});
+
+describe("hashTree with a .dockerignore (what docker build sends is what the tag follows)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "qs-hash-tree-"));
+    for (const file of ["worker/main.ts", "worker/README.md", "shared/util.ts", "message-producer/index.ts"]) {
+      fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), `// ${file}\n`);
+    }
+    fs.writeFileSync(path.join(dir, ".dockerignore"), "# not in the image\n**/*.md\n/message-producer/\n");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("does not change when a file the context leaves out changes", () => {
+    const before = hashTree(dir);
+    fs.writeFileSync(path.join(dir, "message-producer", "index.ts"), "// another handler\n");
+    fs.writeFileSync(path.join(dir, "worker", "README.md"), "other docs\n");
+    expect(hashTree(dir)).toBe(before);
+  });
+
+  it("changes when a file the image is built from changes, or when the ignore rules change", () => {
+    const before = hashTree(dir);
+    fs.writeFileSync(path.join(dir, "shared", "util.ts"), "// changed\n");
+    const afterSource = hashTree(dir);
+    expect(afterSource).not.toBe(before);
+    fs.writeFileSync(path.join(dir, ".dockerignore"), "**/*.md\n");
+    expect(hashTree(dir)).not.toBe(afterSource);
+  });
+});
+
+describe("dockerignoreFilter", () => {
+  const ignored = dockerignoreFilter(
+    ["# comment", "", "**/node_modules", "*.log", "docs", "!docs/keep.md", "/target-setter/", "a?c"].join("\n"),
+  );
+
+  it.each([
+    ["node_modules/x/index.js", true], // ** spans zero folders
+    ["worker/node_modules/x/index.js", true], // and several
+    ["build.log", true],
+    ["worker/build.log", false], // * stays inside one segment
+    ["docs/guide.md", true], // a parent folder matches
+    ["docs/keep.md", false], // re-included by the later ! pattern
+    ["target-setter/index.ts", true], // leading and trailing / dropped
+    ["worker/target-setter/index.ts", false], // anchored at the context root
+    ["abc", true],
+    ["abbc", false],
+    ["worker/main.ts", false],
+  ])("%s ignored: %s", (file, expected) => {
+    expect(ignored(file)).toBe(expected);
   });
 });
