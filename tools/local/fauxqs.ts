@@ -64,9 +64,18 @@ export function startFauxqs(timeoutMs = 10_000): Promise<FauxqsProcess> {
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const lines = createInterface({ input: child.stdout });
-  const pending = new Map<number, (r: QueueSnapshot | undefined) => void>();
+  const pending = new Map<number, { resolve: (r: QueueSnapshot | undefined) => void; reject: (e: Error) => void }>();
   let nextId = 1;
+  const running = () => child.exitCode === null && child.signalCode === null;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A server that dies fails the inspections waiting on it (and later ones) at once, instead of leaving the
+  // caller to its own timeout.
+  const died = () => new Error(`fauxqs is not running (exit code ${child.exitCode}, signal ${child.signalCode}): ${stderr}`);
+  // "close" (stdio drained), not "exit": answers already written still resolve.
+  child.once("close", () => {
+    for (const { reject } of pending.values()) reject(died());
+    pending.clear();
+  });
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -86,14 +95,15 @@ export function startFauxqs(timeoutMs = 10_000): Promise<FauxqsProcess> {
           endpoint: `http://127.0.0.1:${port}`,
           port,
           inspect(queueName) {
+            if (!running()) return Promise.reject(died());
             const id = nextId++;
-            return new Promise((res) => {
-              pending.set(id, res);
+            return new Promise((resolve, reject) => {
+              pending.set(id, { resolve, reject });
               child.stdin.write(JSON.stringify({ id, queueName }) + "\n");
             });
           },
           async stop() {
-            if (child.exitCode === null && child.signalCode === null) {
+            if (running()) {
               child.stdin.end();
               const killTimer = setTimeout(() => child.kill("SIGKILL"), 3000);
               await exited;
@@ -102,7 +112,7 @@ export function startFauxqs(timeoutMs = 10_000): Promise<FauxqsProcess> {
           },
         });
       } else if (msg.id !== undefined) {
-        pending.get(msg.id)?.(msg.result);
+        pending.get(msg.id)?.resolve(msg.result);
         pending.delete(msg.id);
       }
     });
