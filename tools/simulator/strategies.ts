@@ -148,7 +148,8 @@ export const QUEUE_DEPTH: StrategySpec = {
  * aws-cdk sets no Cooldown on its step policies, so Application Auto Scaling's default applies: 300 s
  * (StepScalingPolicyConfiguration.Cooldown, "If not specified, the default value is 300"). Its default maximum of
  * 2 tasks is raised to 10 so that the table compares policies, not bounds. Its CPU target-tracking policy (50 %)
- * is left out: a worker that waits on the queue uses little CPU.
+ * is left out: for a worker that mostly waits (sleeps) its only effect would be extra scale-in at low CPU, so (d)
+ * here is the queue-depth steps alone.
  */
 export const CDK_QUEUE_PROCESSING: StrategySpec = {
   name: "cdk-queue-processing",
