@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { handler as producer, logger as producerLogger } from "../app-code/message-producer/index";
+import { MAX_MESSAGES_PER_RUN } from "../app-code/message-producer/producer";
 import { localAwsEnv } from "./local/queues";
 import { createLocalWorker, startLocalEnvironment } from "./local/run";
 
@@ -24,16 +25,19 @@ const { values: args } = parseArgs({
   },
 });
 
-function positiveInt(name: string, raw: string, min = 1): number {
+function intOption(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}=${raw} is invalid: expected an integer >= ${min}`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`--${name}=${raw} is invalid: expected an integer from ${min} up to ${max}`);
+  }
   return n;
 }
 
 async function main(): Promise<number> {
-  const messages = positiveInt("messages", args.messages!);
-  const poison = positiveInt("poison", args.poison!, 0);
-  const timeoutSeconds = positiveInt("timeout", args.timeout!);
+  const messages = intOption("messages", args.messages!, 1, MAX_MESSAGES_PER_RUN);
+  // The poison messages go out in one SendMessageBatch call.
+  const poison = intOption("poison", args.poison!, 0, 10);
+  const timeoutSeconds = intOption("timeout", args.timeout!, 1, 3600);
   const started = Date.now();
   const env = await startLocalEnvironment("local-demo");
   const { queues } = env;
