@@ -36,6 +36,10 @@ function linked(stack: StackView, type: string, argument: string, target: Block,
   return stack.resources(type).filter((b) => designates(stack, b.body[argument], target, attributes, literalKey));
 }
 
+/** The bucket's resources of `type` (`aws_s3_bucket_versioning`…): their `bucket` is its id or name, by reference or literal. */
+const bucketResources = (stack: StackView, type: string, bucket: Block): Block[] =>
+  linked(stack, type, "bucket", bucket, ["id", "bucket"], "bucket");
+
 // ---------------------------------------------------------------------------------------------------------------
 // IAM: identity policies, wherever a resource carries one.
 
@@ -45,7 +49,15 @@ interface HeldPolicy {
   readonly doc: PolicyDocument;
 }
 
-const POLICY_ARGUMENTS: Record<string, string> = {
+/** The policies the `argument` of each resource of a type holds (`{aws_sqs_queue: "policy"}`), where set. */
+function policiesIn(stack: StackView, argumentByType: Record<string, string>): HeldPolicy[] {
+  return Object.entries(argumentByType).flatMap(([type, argument]) =>
+    stack.resources(type).flatMap((b) => (present(b.body[argument]) ? [{ address: b.address, doc: readPolicy(b.body[argument], stack) }] : [])),
+  );
+}
+
+/** Arguments that hold identity policies, by resource type (roles' inline_policy blocks are read apart). */
+const IDENTITY_POLICY_ARGUMENTS: Record<string, string> = {
   aws_iam_role_policy: "policy",
   aws_iam_policy: "policy",
   aws_iam_user_policy: "policy",
@@ -53,16 +65,10 @@ const POLICY_ARGUMENTS: Record<string, string> = {
 };
 
 function identityPolicies(stack: StackView): HeldPolicy[] {
-  const found: HeldPolicy[] = [];
-  for (const [type, argument] of Object.entries(POLICY_ARGUMENTS)) {
-    for (const b of stack.resources(type)) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack) });
-  }
-  for (const b of stack.resources("aws_iam_role")) {
-    for (const inline of nested(b.body.inline_policy)) {
-      if (present(inline.policy)) found.push({ address: b.address, doc: readPolicy(inline.policy, stack) });
-    }
-  }
-  return found;
+  const inline = stack
+    .resources("aws_iam_role")
+    .flatMap((b) => nested(b.body.inline_policy).filter((p) => present(p.policy)).map((p) => ({ address: b.address, doc: readPolicy(p.policy, stack) })));
+  return [...policiesIn(stack, IDENTITY_POLICY_ARGUMENTS), ...inline];
 }
 
 /** Arguments that hold resource-based policies (and trust policies), by resource type. */
@@ -79,15 +85,7 @@ const RESOURCE_POLICY_ARGUMENTS: Record<string, string> = {
   aws_cloudwatch_log_resource_policy: "policy_document",
 };
 
-function resourcePolicies(stack: StackView): HeldPolicy[] {
-  const found: HeldPolicy[] = [];
-  for (const [type, argument] of Object.entries(RESOURCE_POLICY_ARGUMENTS)) {
-    for (const b of stack.resources(type)) {
-      if (present(b.body[argument])) found.push({ address: b.address, doc: readPolicy(b.body[argument], stack) });
-    }
-  }
-  return found;
-}
+const resourcePolicies = (stack: StackView): HeldPolicy[] => policiesIn(stack, RESOURCE_POLICY_ARGUMENTS);
 
 /** Allow statements of every readable identity policy, with the address of the resource holding the policy. */
 function allowStatements(stack: StackView): { address: string; statement: Statement }[] {
@@ -217,6 +215,17 @@ const ROOT_USER = /^(root|0)(:.*)?$/;
 // ---------------------------------------------------------------------------------------------------------------
 // The rules.
 
+/** Runs `test` on every container of every task definition; one that cannot be read is QS-GEN-001's finding. */
+const perContainer =
+  (test: (c: Container) => string | undefined) =>
+  (stack: StackView): Violation[] =>
+    stack.resources("aws_ecs_task_definition").flatMap((b) =>
+      (containersOf(b) ?? []).flatMap((c) => {
+        const detail = test(c);
+        return detail === undefined ? [] : [{ address: b.address, detail: `container ${c.name} ${detail}` }];
+      }),
+    );
+
 const perResource =
   (type: string, test: (b: Block, stack: StackView) => string | undefined) =>
   (stack: StackView): Violation[] =>
@@ -278,8 +287,8 @@ export const RULES: readonly Rule[] = [
       "is itself a dead-letter queue passes.",
     check: perResource("aws_sqs_queue", (b, stack) => {
       if (present(b.body.redrive_policy) || present(b.body.redrive_allow_policy)) return undefined;
-      if (linked(stack, "aws_sqs_queue_redrive_policy", "queue_url", b, ["id", "url"]).length > 0) return undefined;
-      if (linked(stack, "aws_sqs_queue_redrive_allow_policy", "queue_url", b, ["id", "url"]).length > 0) return undefined;
+      const redriveResources = ["aws_sqs_queue_redrive_policy", "aws_sqs_queue_redrive_allow_policy"];
+      if (redriveResources.some((type) => linked(stack, type, "queue_url", b, ["id", "url"]).length > 0)) return undefined;
       // A queue that receives what others failed to process (another queue's redrive policy, a Lambda's
       // dead_letter_config or on-failure destination, an EventBridge target's or SNS subscription's dead-letter
       // setting) is the end of the line itself.
@@ -301,7 +310,7 @@ export const RULES: readonly Rule[] = [
     fix: `Add an aws_s3_bucket_public_access_block for the bucket with ${S3_BLOCK_FLAGS.join(", ")} all true.`,
     check: perResource("aws_s3_bucket", (b, stack) => {
       const blocks = [
-        ...linked(stack, "aws_s3_bucket_public_access_block", "bucket", b, ["id", "bucket"], "bucket"),
+        ...bucketResources(stack, "aws_s3_bucket_public_access_block", b),
         ...stack.resources("aws_s3_account_public_access_block"),
       ];
       if (blocks.length === 0) return "no aws_s3_bucket_public_access_block for this bucket";
@@ -318,7 +327,7 @@ export const RULES: readonly Rule[] = [
       "Add an aws_s3_bucket_server_side_encryption_configuration for the bucket (sse_algorithm aws:kms with a key " +
       "also satisfies checkov CKV_AWS_145; AES256 satisfies CKV_AWS_19).",
     check: perResource("aws_s3_bucket", (b, stack) => {
-      const configs = linked(stack, "aws_s3_bucket_server_side_encryption_configuration", "bucket", b, ["id", "bucket"], "bucket");
+      const configs = bucketResources(stack, "aws_s3_bucket_server_side_encryption_configuration", b);
       const ok = configs.some((c) =>
         nested(c.body.rule).some((r) =>
           nested(r.apply_server_side_encryption_by_default).some((d) => present(d.sse_algorithm)),
@@ -336,7 +345,7 @@ export const RULES: readonly Rule[] = [
       'Add a bucket policy statement: Deny, Principal "*", Action s3:*, Resource the bucket and bucket/*, ' +
       'Condition Bool aws:SecureTransport = "false".',
     check: perResource("aws_s3_bucket", (b, stack) => {
-      const policies = linked(stack, "aws_s3_bucket_policy", "bucket", b, ["id", "bucket"], "bucket");
+      const policies = bucketResources(stack, "aws_s3_bucket_policy", b);
       const denies = policies.some((p) => {
         const doc = readPolicy(p.body.policy, stack);
         if ("unreadable" in doc) return false;
@@ -365,7 +374,7 @@ export const RULES: readonly Rule[] = [
     title: "S3 buckets have versioning enabled, or a suppression that says why not",
     fix: 'Add an aws_s3_bucket_versioning with versioning_configuration.status = "Enabled", or suppress with the reason.',
     check: perResource("aws_s3_bucket", (b, stack) =>
-      linked(stack, "aws_s3_bucket_versioning", "bucket", b, ["id", "bucket"], "bucket").some((v) =>
+      bucketResources(stack, "aws_s3_bucket_versioning", b).some((v) =>
         nested(v.body.versioning_configuration).some((c) => c.status === "Enabled"),
       )
         ? undefined
@@ -590,14 +599,11 @@ export const RULES: readonly Rule[] = [
     severity: "MEDIUM",
     title: "ECS containers run as a non-root user",
     fix: 'Set "user" in the container definition to a non-root user (e.g. "1000", or "node" for Node.js images).',
-    check: (stack) =>
-      stack.resources("aws_ecs_task_definition").flatMap((b) =>
-        (containersOf(b) ?? []).flatMap((c) => {
-          const user = c.def.user;
-          if (typeof user === "string" && user !== "" && !ROOT_USER.test(user)) return [];
-          return [{ address: b.address, detail: `container ${c.name} runs as ${user ? `user ${String(user)}` : "the image's user (root unless the image sets USER)"}` }];
-        }),
-      ),
+    check: perContainer(({ def: { user } }) =>
+      typeof user === "string" && user !== "" && !ROOT_USER.test(user)
+        ? undefined
+        : `runs as ${user ? `user ${String(user)}` : "the image's user (root unless the image sets USER)"}`,
+    ),
   },
   {
     id: "QS-ECS-002",
@@ -607,12 +613,7 @@ export const RULES: readonly Rule[] = [
     fix:
       'Set "readonlyRootFilesystem": true and mount a volume where the process must write (e.g. /tmp); suppress ' +
       "with the reason where the container cannot run read-only.",
-    check: (stack) =>
-      stack.resources("aws_ecs_task_definition").flatMap((b) =>
-        (containersOf(b) ?? [])
-          .filter((c) => c.def.readonlyRootFilesystem !== true)
-          .map((c) => ({ address: b.address, detail: `container ${c.name} has a writable root file system` })),
-      ),
+    check: perContainer((c) => (c.def.readonlyRootFilesystem === true ? undefined : "has a writable root file system")),
   },
   {
     id: "QS-ECS-003",
@@ -620,12 +621,7 @@ export const RULES: readonly Rule[] = [
     severity: "HIGH",
     title: "ECS containers are not privileged",
     fix: 'Remove "privileged": true from the container definition.',
-    check: (stack) =>
-      stack.resources("aws_ecs_task_definition").flatMap((b) =>
-        (containersOf(b) ?? [])
-          .filter((c) => c.def.privileged === true)
-          .map((c) => ({ address: b.address, detail: `container ${c.name} is privileged` })),
-      ),
+    check: perContainer((c) => (c.def.privileged === true ? "is privileged" : undefined)),
   },
   {
     id: "QS-CB-001",
