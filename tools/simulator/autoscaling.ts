@@ -3,7 +3,9 @@
  *
  * Sources for the behaviour modelled here:
  * - Target tracking creates two alarms: high = 3 consecutive 1-minute datapoints above the target, low = 15
- *   consecutive datapoints below 90 % of it (the alarms AWS creates, visible in the CloudWatch console).
+ *   consecutive datapoints below 90 % of it (the alarms AWS creates, visible in the CloudWatch console; the target
+ *   tracking docs: capacity is removed only when the metric is "sufficiently below the target value (usually
+ *   more than 10 % lower)").
  * - While an alarm with an Auto Scaling action stays in ALARM, CloudWatch invokes the action again every minute
  *   (CloudWatch docs, "Alarm actions"), so the policy re-evaluates every minute.
  * - Scale-out is proportional: new capacity = ceil(capacity × metric / target) (target tracking docs: capacity is
@@ -15,7 +17,9 @@
  * - Scale-in cooldown blocks further scale-in; "if another alarm triggers a scale out policy during the cooldown
  *   period after a scale-in, application auto scaling scales out your scalable target immediately".
  * - Scale-in is gradual ("scale in conservatively"): modelled as at most `scaleInMaxFraction` of the capacity (at
- *   least 1 task) per action. AWS does not publish the exact rule; this is the model's assumption.
+ *   least 1 task) per action. AWS does not publish the exact rule; this is the model's assumption. It never goes
+ *   below ceil(capacity × metric / target): the docs say the policy does not scale in when removing capacity would
+ *   likely take the metric above the target.
  * - Missing data (metric math dividing by zero returns no datapoint): no action, alarm counters unchanged.
  * - Step scaling (aws-cdk `scaleOnMetric`): one alarm datapoint per metric period; the step whose interval holds
  *   the value gives the change in capacity (ChangeInCapacity), clamped to min..max. Its cooldown follows the same
