@@ -25,9 +25,8 @@ const FIFO_SUFFIX = ".fifo";
 export const blueprintNames = (appName: string, queueName?: string) => {
   const queue = queueName ?? `${appName}-processing-queue${FIFO_SUFFIX}`;
   return {
+    /** The worker's service, container and task family. */
     service: appName,
-    container: appName,
-    taskFamily: appName,
     queue,
     deadLetterQueue: `${queue.slice(0, -FIFO_SUFFIX.length)}-dlq${FIFO_SUFFIX}`,
     ecrRepository: appName,

@@ -224,14 +224,14 @@ export class SqsDynamicTargetTrackingStack extends BaseStack {
       buildEnvironment: {
         REPO_URL: image.repository.repositoryUrl,
         TASK_DEFINITION_FAMILY: this.worker.taskDefinition.family,
-        CONTAINER_NAME: names.container,
+        CONTAINER_NAME: this.worker.containerName,
         FOLDER_PATH: WORKER_BUILD_CONTEXT,
       },
       ecrRepositoryArn: image.repository.arn,
       ecs: {
         clusterName,
         serviceName: this.worker.service.name,
-        taskFamily: names.taskFamily,
+        taskFamily: this.worker.containerName,
         passRoleArns: [core.executionRole.arn, this.worker.taskRole.arn],
       },
     });

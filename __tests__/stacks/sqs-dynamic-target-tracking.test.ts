@@ -455,6 +455,16 @@ describe("sqs-dynamic-target-tracking stack", () => {
       });
     });
 
+    it("tells the build the container name and task family the worker really has (imagedefinitions.json names it)", () => {
+      const build = resources("aws_codebuild_project").cicd_build.environment.environment_variable as Array<{ name: string; value: string }>;
+      const buildEnv = Object.fromEntries(build.map((v) => [v.name, v.value]));
+      const taskDefinition = resources("aws_ecs_task_definition").worker_task_definition;
+      expect(buildEnv.CONTAINER_NAME).toBe(JSON.parse(taskDefinition.container_definitions)[0].name);
+      expect(grants(json, "cicd_pipeline_permissions")["ecs:TagResource"].resources).toEqual([
+        expect.stringMatching(new RegExp(`:task-definition/${taskDefinition.family}:\\*$`)),
+      ]);
+    });
+
     it("keeps artifacts in a private, versioned, encrypted, TLS-only bucket", () => {
       expect(synthesized).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
         block_public_acls: true,

@@ -72,6 +72,8 @@ export const FARGATE_MAX_STOP_TIMEOUT = 120;
  * message in hand after SIGTERM. Application Auto Scaling owns the desired count, so Terraform ignores it.
  */
 export class QueueWorkerService extends Construct {
+  /** The container's name (`imagedefinitions.json` of a pipeline deploy must name it); also the task family. */
+  readonly containerName: string;
   readonly securityGroup: SecurityGroup;
   readonly logGroup: CloudwatchLogGroup;
   readonly taskRole: IamRole;
@@ -80,6 +82,7 @@ export class QueueWorkerService extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueWorkerServiceProps) {
     super(scope, id);
+    this.containerName = props.name;
     const stopTimeout = props.stopTimeoutSeconds ?? FARGATE_MAX_STOP_TIMEOUT;
     if (stopTimeout < 2 || stopTimeout > FARGATE_MAX_STOP_TIMEOUT) {
       throw new Error(`stopTimeoutSeconds ${stopTimeout} is outside Fargate's 2..${FARGATE_MAX_STOP_TIMEOUT}`);
@@ -149,7 +152,7 @@ export class QueueWorkerService extends Construct {
       ...props.environment,
     };
     this.taskDefinition = new EcsTaskDefinition(this, "task_definition", {
-      family: props.name,
+      family: this.containerName,
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
       cpu: String(props.cpu ?? 256),
@@ -160,7 +163,7 @@ export class QueueWorkerService extends Construct {
       volume: Object.keys(WRITABLE_PATHS).map((name) => ({ name })),
       containerDefinitions: JSON.stringify([
         {
-          name: props.name,
+          name: this.containerName,
           image: props.image,
           essential: true,
           // The node user of the official Node.js images; any non-root uid works, nothing is written outside the scratch folder.
