@@ -4,8 +4,8 @@
  * Sources for the behaviour modelled here:
  * - Target tracking creates two alarms: high = 3 consecutive 1-minute datapoints above the target, low = 15
  *   consecutive datapoints below 90 % of it (the alarms AWS creates, visible in the CloudWatch console; the target
- *   tracking docs: capacity is removed only when the metric is "sufficiently below the target value (usually
- *   more than 10 % lower)").
+ *   tracking docs say capacity is removed only once the metric is sufficiently below the target, usually more
+ *   than 10 % lower).
  * - While an alarm with an Auto Scaling action stays in ALARM, CloudWatch invokes the action again every minute
  *   (CloudWatch docs, "Alarm actions"), so the policy re-evaluates every minute.
  * - Scale-out is proportional: new capacity = ceil(capacity × metric / target) (target tracking docs: capacity is
