@@ -3,6 +3,7 @@
  */
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -193,4 +194,35 @@ test("messages of one FIFO group in a batch run one after the other, in order", 
   // a2 waited for a1 (2 × 0.15 s); b1 ran beside them.
   expect(elapsed).toBeGreaterThanOrEqual(290);
   expect(mock.commandCalls(ReceiveMessageCommand)[0].args[0].input.MessageSystemAttributeNames).toEqual(["MessageGroupId"]);
+});
+
+// Per-entry failures of a batch call cannot be provoked in fauxqs on demand; a mocked SQS client again.
+test("an entry that ChangeMessageVisibilityBatch reports failed is logged as an error with its message id and code", async () => {
+  const sqs = new SQSClient({ region: "us-east-1" });
+  const mock = mockClient(sqs);
+  mock.on(GetQueueAttributesCommand).resolves({ Attributes: { VisibilityTimeout: "30" } });
+  mock
+    .on(ReceiveMessageCommand)
+    .resolvesOnce({ Messages: [{ MessageId: "m1", ReceiptHandle: "rh-m1", Body: JSON.stringify({ id: "m1", duration: 30 }) }] })
+    .resolves({ Messages: [] });
+  mock.on(ChangeMessageVisibilityBatchCommand).resolves({
+    Successful: [],
+    Failed: [{ Id: "0", Code: "ReceiptHandleIsInvalid", SenderFault: true, Message: "expired" }],
+  });
+  const errors: Array<[string, Record<string, unknown>]> = [];
+  const worker = new Worker(
+    loadWorkerConfig({ QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/1/q.fifo", STOP_TIMEOUT_SECONDS: "2", RECEIVE_WAIT_SECONDS: "0" }),
+    { sqs, cloudwatch: new CloudWatchClient({ region: "us-east-1" }), log: { ...silentLog, error: (m, ...extra) => void errors.push([m, Object.assign({}, ...extra)]) } },
+  );
+  workers.push(worker);
+  await worker.start();
+  await waitFor("message received", () => worker.stats.received === 1, 3000);
+  await worker.stop("test");
+
+  expect(mock.commandCalls(ChangeMessageVisibilityBatchCommand)[0].args[0].input.Entries).toEqual([
+    { Id: "0", ReceiptHandle: "rh-m1", VisibilityTimeout: 0 },
+  ]);
+  expect(errors).toEqual([
+    ["could not make messages visible", expect.objectContaining({ messageIds: ["m1"], error: expect.stringContaining('"code":"ReceiptHandleIsInvalid"') })],
+  ]);
 });

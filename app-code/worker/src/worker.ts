@@ -270,12 +270,17 @@ export class Worker {
    */
   private changeVisibility(messages: Message[], visibilityTimeout: number): Promise<void> {
     const send = async () => {
-      await this.deps.sqs.send(
+      const res = await this.deps.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.config.queueUrl,
           Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: visibilityTimeout })),
         }),
       );
+      // A batch call succeeds as a whole while single entries fail: those are errors too.
+      if (res.Failed?.length) {
+        const failed = res.Failed.map((f) => ({ messageId: messages[Number(f.Id)]?.MessageId, code: f.Code, message: f.Message }));
+        throw new Error(`ChangeMessageVisibilityBatch failed for ${failed.length} of ${messages.length} entries: ${JSON.stringify(failed)}`);
+      }
     };
     const call = this.visibilityChanges.then(send);
     this.visibilityChanges = call.catch(() => undefined);
