@@ -11,24 +11,11 @@
 import "../../src/skip-source-maps"; // first: before the heavy modules below are loaded (as main.ts does)
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cdktfContextFromEnv, loadSettings, SettingsError } from "../../src/settings";
-import { readSynthesized, SynthesizedStack, synthesizeApp } from "../lib/synth";
+import { SettingsError } from "../../src/settings";
+import { loadStacks } from "../lib/synth";
 import { checkStack, Finding, formatFinding, listSuppressions, unsuppressed } from "./engine";
 import { rulesMarkdown, suppressionsMarkdown } from "./markdown";
 import { RULES } from "./rules";
-
-function loadStacks(dir: string | undefined): SynthesizedStack[] {
-  if (dir) return readSynthesized(dir);
-  const cdktfJson = JSON.parse(fs.readFileSync(path.join(__dirname, "../../cdktf.json"), "utf8")) as {
-    context?: Record<string, unknown>;
-  };
-  const context = { ...(cdktfJson.context ?? {}), ...cdktfContextFromEnv(process.env) };
-  // Validate first, as main.ts does: a bad setting is reported before anything is synthesized.
-  loadSettings({ context, env: process.env });
-  const { outdir, stacks } = synthesizeApp({ context, env: process.env });
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return stacks;
-}
 
 /** Thrown for a bad command line; the message says what is allowed. */
 export class UsageError extends Error {}

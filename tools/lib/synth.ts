@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createApp } from "../../src/app";
 import { loadSettings, SettingsSource } from "../../src/settings";
+import { cdktfContext } from "./cdktf-context";
 
 /** One synthesized stack: its name and its parsed `cdk.tf.json`. */
 export interface SynthesizedStack {
@@ -61,7 +62,20 @@ export function readSynthesized(outdir: string): SynthesizedStack[] {
  * the result. Settings come from `source`, validated as `main.ts` does.
  */
 export function synthesizeApp(source: SettingsSource = {}, outdir?: string): { outdir: string; stacks: SynthesizedStack[] } {
+  const settings = loadSettings(source);
   const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "qs-synth-"));
-  createApp(loadSettings(source), { outdir: dir }).synth();
+  createApp(settings, { outdir: dir }).synth();
   return { outdir: dir, stacks: readSynthesized(dir) };
+}
+
+/**
+ * The stacks the tools check: those of the synth output folder `dir`, or, without one, of a synth with the settings
+ * `cdktf synth` uses (cdktf.json's context, CDKTF_CONTEXT_JSON, QS_* variables) into a temporary folder that is
+ * removed once read. Throws SettingsError on a bad setting, before anything is written.
+ */
+export function loadStacks(dir: string | undefined, env: Record<string, string | undefined> = process.env): SynthesizedStack[] {
+  if (dir) return readSynthesized(dir);
+  const { outdir, stacks } = synthesizeApp({ context: cdktfContext(env), env });
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return stacks;
 }

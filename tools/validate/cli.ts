@@ -1,7 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { readSynthesized, synthesizeApp } from "../lib/synth";
+import { loadStacks } from "../lib/synth";
 import { SettingsError } from "../../src/settings";
-import { cdktfContext } from "../lib/cdktf-context";
 import { formatFinding, Schemas, validateStacks } from "./validator";
 
 /**
@@ -15,7 +14,7 @@ export async function runValidate(args: readonly string[], out: (line: string) =
   let t = performance.now();
   let stacks;
   try {
-    stacks = args[0] ? readSynthesized(args[0]) : synthesizeApp({ context: cdktfContext(process.env), env: process.env }).stacks;
+    stacks = loadStacks(args[0]);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     out(error.message);
