@@ -21,8 +21,9 @@ import {
   isTemplatePath,
   NON_BLOCK_ROOTS,
   parseBareReference,
+  ParsedTemplate,
   parseExpression,
-  parseTemplate,
+  parseTemplates,
   Reference,
   referencesIn,
   stringsIn,
@@ -127,6 +128,8 @@ class StackValidator {
   private readonly providerConfigs = new Set<string>();
   /** Dependency edges between declared blocks (from references, depends_on, replace_triggered_by). */
   private readonly dependencies = new Map<string, Set<string>>();
+  /** Every template string of the stack, parsed up front in one call into the parser (see parseTemplates). */
+  private templates: ReadonlyMap<string, ParsedTemplate> = new Map();
 
   constructor(
     private readonly stack: string,
@@ -150,6 +153,7 @@ class StackValidator {
   }
 
   async run(): Promise<StackReport> {
+    this.templates = await parseTemplates([...stringsIn(this.json)].map((s) => s.value).filter(hasTemplateSyntax));
     for (const key of Object.keys(this.json)) {
       if (!TOP_LEVEL_KEYS.has(key)) this.report(key, "", "unknown-block", `"${key}" is not a Terraform top-level block type`);
     }
@@ -169,20 +173,20 @@ class StackValidator {
       const meta = block.kind === "resource" ? RESOURCE_META : DATA_META;
       if (schema && typeSchema) this.checkBody(schema, schema.blocks[typeSchema.block], block.body, block.address, "", meta);
       this.checkMeta(block.address, block.body, schema && typeSchema ? { schema, type: typeSchema } : undefined);
-      await this.checkExpressions(block.address, block.body);
+      this.checkExpressions(block.address, block.body);
     }
     for (const [name, body] of Object.entries(this.json.output ?? {})) {
       const address = `output.${name}`;
       if (!("value" in body)) this.report(address, "", "missing-argument", `output "${name}" has no "value"`);
       this.checkDependsOn(address, body.depends_on);
-      await this.checkExpressions(address, body);
+      this.checkExpressions(address, body);
     }
     for (const [name, value] of Object.entries((this.json.locals ?? {}) as Record<string, unknown>)) {
-      await this.checkExpressions(`local.${name}`, value);
+      this.checkExpressions(`local.${name}`, value);
     }
     for (const [name, body] of Object.entries(this.json.variable ?? {})) {
       // A variable's default is a literal, not a template; only its validation rules hold expressions.
-      await this.checkExpressions(`var.${name}`, { validation: (body as Record<string, unknown>).validation });
+      this.checkExpressions(`var.${name}`, { validation: (body as Record<string, unknown>).validation });
       const type = (body as Record<string, unknown>).type;
       if (typeof type === "string") await this.checkTypeConstraint(`var.${name}`, type);
     }
@@ -470,12 +474,12 @@ class StackValidator {
     else this.dependOn(address, target.join("."));
   }
 
-  /** Parses every template string of a block and checks what each reference points to. */
-  private async checkExpressions(address: string, body: unknown): Promise<void> {
+  /** Checks every template string of a block: that it parses, and what each reference points to. */
+  private checkExpressions(address: string, body: unknown): void {
     for (const { path, value } of stringsIn(body)) {
       if (!isTemplatePath(path) || !hasTemplateSyntax(value)) continue;
       this.expressions++;
-      const parsed = await parseTemplate(value);
+      const parsed = this.templates.get(value)!;
       if (!parsed.ok) {
         this.report(address, path, "invalid-expression", `does not parse: ${parsed.error}`);
         continue;
