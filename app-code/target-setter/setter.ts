@@ -5,18 +5,23 @@ import {
   ScalingPolicy,
 } from "@aws-sdk/client-application-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand, MetricDataResult, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import { AppMetricConfig, loadAppMetricConfig, metricDimensions } from "../shared/app-metric";
 import { Env, optionalString, readNumber, requireString } from "../shared/env";
-import { computeTargetBpi, MetricDatapoint, needsUpdate, TargetBpi, weightedMeanDuration } from "../shared/target-bpi";
+import {
+  computeTargetBpi,
+  DEFAULT_UPDATE_THRESHOLD,
+  MetricDatapoint,
+  needsUpdate,
+  TargetBpi,
+  weightedMeanDuration,
+} from "../shared/target-bpi";
 
-export interface TargetSetterConfig {
+export interface TargetSetterConfig extends AppMetricConfig {
   clusterName: string;
   serviceName: string;
   scalingPolicyName: string;
   queueName: string;
-  metricNamespace: string;
-  appMetricName: string;
   bpiMetricName: string;
-  metricType: string;
   desiredLatencySeconds: number;
   defaultDurationSeconds: number;
   workerConcurrency: number;
@@ -30,16 +35,14 @@ export function loadTargetSetterConfig(env: Env): TargetSetterConfig {
     serviceName: requireString(env, "SERVICE_NAME"),
     scalingPolicyName: requireString(env, "SCALING_POLICY_NAME"),
     queueName: requireString(env, "QUEUE_NAME"),
-    metricNamespace: optionalString(env, "METRIC_NAMESPACE", "ECS-SQS-BPI"),
-    appMetricName: optionalString(env, "APP_METRIC_NAME", "MsgProcessingDuration"),
+    ...loadAppMetricConfig(env),
     bpiMetricName: optionalString(env, "BPI_METRIC_NAME", "ecsTargetBPI"),
-    metricType: optionalString(env, "METRIC_TYPE", "Single-Queue"),
     desiredLatencySeconds: readNumber(env, "DESIRED_LATENCY_SECONDS", { default: 60, min: 0, max: 86_400, exclusiveMin: true }),
     defaultDurationSeconds: readNumber(env, "DEFAULT_DURATION_SECONDS", { default: 5, min: 0, max: 86_400, exclusiveMin: true }),
     workerConcurrency: readNumber(env, "WORKER_CONCURRENCY", { default: 1, min: 1, max: 10, integer: true }),
     // GetMetricData keeps 1-minute data for 15 days; a day is plenty and bounds the request.
     lookbackMinutes: readNumber(env, "LOOKBACK_MINUTES", { default: 60, min: 1, max: 1440, integer: true }),
-    updateThreshold: readNumber(env, "UPDATE_THRESHOLD", { default: 0.05, min: 0, max: 1 }),
+    updateThreshold: readNumber(env, "UPDATE_THRESHOLD", { default: DEFAULT_UPDATE_THRESHOLD, min: 0, max: 1 }),
   };
 }
 
@@ -78,10 +81,7 @@ export async function readDurationDatapoints(
   const metric = {
     Namespace: config.metricNamespace,
     MetricName: config.appMetricName,
-    Dimensions: [
-      { Name: "Type", Value: config.metricType },
-      { Name: "QueueName", Value: config.queueName },
-    ],
+    Dimensions: metricDimensions(config.metricType, config.queueName),
   };
   const query = (Id: string, Stat: string) => ({ Id, MetricStat: { Metric: metric, Period: PERIOD_SECONDS, Stat }, ReturnData: true });
   const sums = new Map<number, number>();
@@ -170,10 +170,7 @@ export async function runTargetSetter(config: TargetSetterConfig, deps: TargetSe
         MetricData: [
           {
             MetricName: config.bpiMetricName,
-            Dimensions: [
-              { Name: "Type", Value: config.metricType },
-              { Name: "QueueName", Value: config.queueName },
-            ],
+            Dimensions: metricDimensions(config.metricType, config.queueName),
             Unit: "Count",
             Value: target,
           },

@@ -1,14 +1,11 @@
+import { AppMetricConfig, loadAppMetricConfig } from "../../shared/app-metric";
 import { Env, optionalString, readNumber, requireString } from "../../shared/env";
 
 /** Everything the worker reads from its environment (the task definition sets these). */
-export interface WorkerConfig {
+export interface WorkerConfig extends AppMetricConfig {
   queueUrl: string;
   /** Dimension `QueueName` of the app metric. Default: the last segment of the queue URL. */
   queueName: string;
-  metricNamespace: string;
-  appMetricName: string;
-  /** Dimension `Type` of the app metric. */
-  metricType: string;
   /** Messages processed at the same time, 1..10 (one SQS receive returns at most 10). Default 1. */
   concurrency: number;
   /** A body whose duration exceeds this is invalid and left for the dead-letter queue. Default 900. */
@@ -28,9 +25,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   return {
     queueUrl,
     queueName: optionalString(env, "QUEUE_NAME", queueUrl.split("/").pop() ?? queueUrl),
-    metricNamespace: optionalString(env, "METRIC_NAMESPACE", "ECS-SQS-BPI"),
-    appMetricName: optionalString(env, "APP_METRIC_NAME", "MsgProcessingDuration"),
-    metricType: optionalString(env, "METRIC_TYPE", "Single-Queue"),
+    ...loadAppMetricConfig(env),
     concurrency: readNumber(env, "WORKER_CONCURRENCY", { default: 1, min: 1, max: 10, integer: true }),
     maxDurationSeconds: readNumber(env, "MAX_DURATION_SECONDS", { default: 900, min: 0, max: 43_200, exclusiveMin: true }),
     stopTimeoutSeconds: readNumber(env, "STOP_TIMEOUT_SECONDS", { default: 120, min: 1, max: 120 }),

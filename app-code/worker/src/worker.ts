@@ -7,6 +7,7 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
+import { metricDimensions } from "../../shared/app-metric";
 import { parseWorkMessage } from "../../shared/work-message";
 import { WorkerConfig } from "./config";
 import { Log } from "./log";
@@ -70,10 +71,7 @@ export class Worker {
       cloudwatch: deps.cloudwatch,
       namespace: config.metricNamespace,
       metricName: config.appMetricName,
-      dimensions: [
-        { Name: "Type", Value: config.metricType },
-        { Name: "QueueName", Value: config.queueName },
-      ],
+      dimensions: metricDimensions(config.metricType, config.queueName),
       flushSeconds: config.metricFlushSeconds,
       log: deps.log,
     });
