@@ -465,13 +465,13 @@ class StackValidator {
 
   private checkBareReference(address: string, path: string, entry: unknown): void {
     const parts = typeof entry === "string" ? parseBareReference(entry) : undefined;
-    if (!parts) {
+    const target = parts && targetOf({ parts, indexed: false, afterIndex: [], text: String(entry) });
+    if (!target) {
       this.report(address, path, "invalid-expression", `expects a reference like aws_vpc.main, got ${JSON.stringify(entry)}`);
       return;
     }
-    const target = parts[0] === "data" || parts[0] === "module" || parts[0] === "var" || parts[0] === "local" ? parts.slice(0, parts[0] === "data" ? 3 : 2) : parts.slice(0, 2);
-    if (!this.declared.has(target.join("."))) this.report(address, path, "undeclared-reference", `"${target.join(".")}" is not declared in this stack`);
-    else this.dependOn(address, target.join("."));
+    if (!this.declared.has(target.address)) this.report(address, path, "undeclared-reference", `"${target.address}" is not declared in this stack`);
+    else this.dependOn(address, target.address);
   }
 
   /** Checks every template string of a block: that it parses, and what each reference points to. */
@@ -538,8 +538,7 @@ class StackValidator {
     // Indexes are left out: `aws_subnet.a[0].id` (a count instance) and `x.y.block[0].name` read names in order.
     const names = [...ref.parts.slice(target.kind === "data" ? 3 : 2), ...ref.afterIndex];
     if (names.length === 0) return;
-    const req = this.requiredProviders[type.split("_")[0]];
-    const schema = req ? this.schemas.forSource(req.source ?? type.split("_")[0]) : undefined;
+    const schema = this.schemaOf(type.split("_")[0]);
     const typeSchema = target.kind === "data" ? schema?.dataSources[type] : schema?.resources[type];
     const unknown = schema && typeSchema ? unknownAttributeIn(schema, typeSchema, names) : undefined;
     if (unknown) {

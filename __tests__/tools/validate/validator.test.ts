@@ -258,6 +258,16 @@ describe("validate: planted errors", () => {
       { address: "aws_subnet.subnet", attribute: "depends_on[0]", rule: "undeclared-reference", message: '"aws_internet_gateway.igw" is not declared in this stack' },
     ],
     [
+      "depends_on an undeclared data source, through one of its attributes",
+      (j) => (j.resource.aws_subnet.subnet.depends_on = ["data.aws_region.regoin.name"]),
+      { address: "aws_subnet.subnet", attribute: "depends_on[0]", rule: "undeclared-reference", message: '"data.aws_region.regoin" is not declared in this stack' },
+    ],
+    [
+      "depends_on something that names no block",
+      (j) => (j.resource.aws_subnet.subnet.depends_on = ["count.index"]),
+      { address: "aws_subnet.subnet", attribute: "depends_on[0]", rule: "invalid-expression", message: 'expects a reference like aws_vpc.main, got "count.index"' },
+    ],
+    [
       "reference to an attribute the type does not have",
       (j) => (j.resource.aws_subnet.subnet.vpc_id = "${aws_vpc.main.vpc_id}"),
       { address: "aws_subnet.subnet", attribute: "vpc_id", rule: "unknown-attribute", message: '"aws_vpc.main.vpc_id": aws_vpc has no attribute "vpc_id"' },
