@@ -74,7 +74,7 @@ export async function readDurationDatapoints(
   config: TargetSetterConfig,
   deps: TargetSetterDeps,
 ): Promise<MetricDatapoint[]> {
-  const end = deps.now?.() ?? new Date();
+  const end = new Date(deps.now?.() ?? Date.now());
   // Whole minutes, so the periods align with CloudWatch's aggregation.
   end.setUTCSeconds(0, 0);
   const start = new Date(end.getTime() - config.lookbackMinutes * 60_000);
