@@ -1,3 +1,4 @@
+import "../src/skip-source-maps"; // first: before the heavy modules below are loaded (as main.ts does)
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,3 +1,4 @@
+import "../../src/skip-source-maps"; // first: before the heavy modules below are loaded (as main.ts does)
 import { performance } from "node:perf_hooks";
 import { loadStacks } from "../lib/synth";
 import { SettingsError } from "../../src/settings";
