@@ -139,9 +139,9 @@ test("messages returned by a long poll already under way at stop are released at
 
 test("at stop, a message that cannot finish in time is released at once, while the one that fits still runs", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "release-now", visibilityTimeoutSeconds: 30 });
-  await send(queues, [JSON.stringify({ id: "fits", duration: 1.5 }), JSON.stringify({ id: "too-long", duration: 20 })]);
-  // Stop window 3 s - 0.75 s margin: "fits" ends inside it, "too-long" cannot.
-  const worker = startWorker(queues, { WORKER_CONCURRENCY: "2", STOP_TIMEOUT_SECONDS: "3" });
+  await send(queues, [JSON.stringify({ id: "fits", duration: 1 }), JSON.stringify({ id: "too-long", duration: 20 })]);
+  // Stop window 2 s - 0.5 s margin: "fits" ends inside it, "too-long" cannot.
+  const worker = startWorker(queues, { WORKER_CONCURRENCY: "2", STOP_TIMEOUT_SECONDS: "2" });
   await worker.start();
   await waitFor("both messages in one batch", () => worker.stats.received === 2, 1000, () => worker.stats);
 
