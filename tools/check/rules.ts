@@ -650,9 +650,7 @@ export const RULES: readonly Rule[] = [
       const fn = b.body.function_name;
       const defaultName = (name: unknown) =>
         typeof name === "string" &&
-        ((typeof fn === "string" && name === `/aws/lambda/${fn}`) ||
-          name === `/aws/lambda/\${${b.address}.function_name}` ||
-          (name.startsWith("/aws/lambda/") && stack.refersTo(name, b.address, ["function_name"])));
+        ((typeof fn === "string" && name === `/aws/lambda/${fn}`) || (name.startsWith("/aws/lambda/") && stack.refersTo(name, b.address, ["function_name"])));
       if (configured.length === 0 && groups.some((lg) => defaultName(lg.body.name))) return undefined;
       return configured.length > 0
         ? "logging_config.log_group is not a log group of this stack"

@@ -498,6 +498,12 @@ const CASES: Record<string, Case[]> = {
       compliant: fn({}, ["aws_cloudwatch_log_group", "l", { name: "/aws/lambda/producer" }]),
     },
     {
+      name: "a function whose log group name refers to another function",
+      violating: fn({}, ["aws_cloudwatch_log_group", "l", { name: "/aws/lambda/${aws_lambda_function.other.function_name}" }]),
+      at: "aws_lambda_function.f",
+      compliant: fn({}, ["aws_cloudwatch_log_group", "l", { name: "/aws/lambda/${aws_lambda_function.f.function_name}" }]),
+    },
+    {
       name: "a function logging to a group named in logging_config",
       violating: fn({ logging_config: { log_format: "JSON", log_group: "/somewhere/else" } }),
       at: "aws_lambda_function.f",
