@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { Log } from "../../../app-code/worker/src/log";
-import { TaskProtection } from "../../../app-code/worker/src/task-protection";
+import { MAX_PROTECTION_MINUTES, protectionMinutesFor, TaskProtection } from "../../../app-code/worker/src/task-protection";
 import { startStandIns, StandIns } from "../../../tools/local/aws-stand-ins";
 
 let agent: StandIns;
@@ -62,4 +62,13 @@ test("an agent failure is logged, never thrown, and retried on the next call", a
     failing.closeAllConnections();
     failing.close();
   }
+});
+
+test("the lifetime outlasts a whole batch run in sequence (one FIFO group), within the agent's 1..2880 minutes", () => {
+  // Default settings: 1 message of up to 900 s -> 2 x 15 min.
+  expect(protectionMinutesFor(1, 900)).toBe(30);
+  // 10 messages of one group, 900 s each, one after the other: 150 min per batch, renewed past half -> 300.
+  expect(protectionMinutesFor(10, 900)).toBe(300);
+  expect(protectionMinutesFor(1, 1)).toBe(5);
+  expect(protectionMinutesFor(10, 43_200)).toBe(MAX_PROTECTION_MINUTES);
 });

@@ -1,5 +1,17 @@
 import { Log } from "./log";
 
+/** The agent accepts ExpiresInMinutes from 1 to 2,880 (48 hours). */
+export const MAX_PROTECTION_MINUTES = 2880;
+
+/**
+ * A protection lifetime that outlasts the longest batch, since protection is renewed once per batch: up to
+ * `concurrency` messages of one FIFO group run one after the other, each up to `maxDurationSeconds`. Twice that
+ * (renewal happens past half the lifetime), at least 5 minutes, at most the agent's maximum.
+ */
+export function protectionMinutesFor(concurrency: number, maxDurationSeconds: number): number {
+  return Math.min(MAX_PROTECTION_MINUTES, Math.max(5, Math.ceil((2 * concurrency * maxDurationSeconds) / 60)));
+}
+
 export interface TaskProtectionOptions {
   /** `$ECS_AGENT_URI`; undefined disables protection (local runs) without any call. */
   agentUri?: string;

@@ -12,7 +12,7 @@ import { parseWorkMessage } from "../../shared/work-message";
 import { WorkerConfig } from "./config";
 import { Log } from "./log";
 import { MetricSender, MetricsPublisher } from "./metrics-publisher";
-import { TaskProtection } from "./task-protection";
+import { protectionMinutesFor, TaskProtection } from "./task-protection";
 
 export interface WorkerDeps {
   sqs: SQSClient;
@@ -77,8 +77,7 @@ export class Worker {
     });
     this.protection = new TaskProtection({
       agentUri: config.ecsAgentUri,
-      // Longer than any valid message, so protection cannot lapse mid-message between renewals.
-      expiresInMinutes: Math.max(5, Math.ceil((2 * config.maxDurationSeconds) / 60)),
+      expiresInMinutes: protectionMinutesFor(config.concurrency, config.maxDurationSeconds),
       log: deps.log,
     });
   }
