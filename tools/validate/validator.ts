@@ -1,4 +1,4 @@
-import { blocksOf, SynthesizedStack, TerraformJson } from "../lib/synth";
+import { Block, blocksOf, SynthesizedStack, TerraformJson } from "../lib/synth";
 import {
   ArgumentSchema,
   argumentNames,
@@ -123,6 +123,7 @@ export async function validateStack(stackName: string, json: TerraformJson, sche
 class StackValidator {
   private readonly findings: Finding[] = [];
   private expressions = 0;
+  private readonly blocks: readonly Block[];
   private readonly declared = new Set<string>();
   private readonly requiredProviders: Record<string, { source?: string; version?: string }>;
   private readonly providerConfigs = new Set<string>();
@@ -137,7 +138,8 @@ class StackValidator {
     private readonly schemas: Schemas,
   ) {
     this.requiredProviders = (json.terraform?.required_providers ?? {}) as Record<string, { source?: string; version?: string }>;
-    for (const b of blocksOf(json)) this.declared.add(b.address);
+    this.blocks = blocksOf(json);
+    for (const b of this.blocks) this.declared.add(b.address);
     for (const name of Object.keys(json.variable ?? {})) this.declared.add(`var.${name}`);
     for (const name of Object.keys((json.locals ?? {}) as object)) this.declared.add(`local.${name}`);
     for (const name of Object.keys((json.module ?? {}) as object)) this.declared.add(`module.${name}`);
@@ -160,8 +162,7 @@ class StackValidator {
     this.checkNames();
     this.checkRequiredProviders();
     this.checkProviderBlocks();
-    const blocks = blocksOf(this.json);
-    for (const block of blocks) {
+    for (const block of this.blocks) {
       const providerName = this.providerOf(block.address, block.type, block.body.provider);
       const schema = providerName === undefined ? undefined : this.schemaOf(providerName);
       const types = block.kind === "resource" ? schema?.resources : schema?.dataSources;
@@ -191,13 +192,13 @@ class StackValidator {
       if (typeof type === "string") await this.checkTypeConstraint(`var.${name}`, type);
     }
     this.checkCycles();
-    return { stack: this.stack, blocks: blocks.length, expressions: this.expressions, findings: this.findings };
+    return { stack: this.stack, blocks: this.blocks.length, expressions: this.expressions, findings: this.findings };
   }
 
   /** Terraform identifiers: a letter or underscore, then letters, digits, underscores and dashes. */
   private checkNames(): void {
     const named: [string, string][] = [
-      ...blocksOf(this.json).map((b): [string, string] => [b.address, b.name]),
+      ...this.blocks.map((b): [string, string] => [b.address, b.name]),
       ...Object.keys(this.json.variable ?? {}).map((n): [string, string] => [`var.${n}`, n]),
       ...Object.keys((this.json.locals ?? {}) as object).map((n): [string, string] => [`local.${n}`, n]),
       ...Object.keys(this.json.output ?? {}).map((n): [string, string] => [`output.${n}`, n]),
