@@ -570,9 +570,11 @@ describe("security rules", () => {
     expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
   });
 
-  it("every rule has an id, a severity and a fix; ids are unique", () => {
+  it("every rule has an id, a severity, well-formed checkov ids and a fix; ids are unique", () => {
     for (const r of RULES) {
       expect(r.id).toMatch(/^QS-[A-Z0-9]+-\d{3}$/);
+      expect(["CRITICAL", "HIGH", "MEDIUM", "LOW"]).toContain(r.severity);
+      for (const id of r.checkov) expect(id).toMatch(/^CKV2?_AWS_\d+$/);
       expect(r.fix.length).toBeGreaterThan(15);
     }
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
