@@ -325,6 +325,46 @@ describe("validate: planted errors", () => {
         { address: "docker_image.image", attribute: "", rule: "unknown-provider", message: 'provider "docker" is not in terraform.required_providers: terraform init would look for hashicorp/docker' },
       ],
     ],
+    [
+      "a top-level block Terraform does not know",
+      (j) => (j.resources = {}),
+      { address: "resources", attribute: "", rule: "unknown-block", message: '"resources" is not a Terraform top-level block type' },
+    ],
+    [
+      "a dynamic block without for_each",
+      (j) => delete j.data.aws_iam_policy_document.write.dynamic.statement.for_each,
+      { address: "data.aws_iam_policy_document.write", attribute: "dynamic.statement", rule: "missing-argument", message: 'dynamic block "statement" has no "for_each"' },
+    ],
+    [
+      "an unknown lifecycle argument",
+      (j) => (j.resource.aws_vpc.main.lifecycle.prevent_destory = true),
+      { address: "aws_vpc.main", attribute: "lifecycle.prevent_destory", rule: "unknown-argument", message: 'unknown lifecycle argument "prevent_destory"; did you mean "prevent_destroy"?' },
+    ],
+    [
+      "ignore_changes that is neither a list nor all",
+      (j) => (j.resource.aws_vpc.main.lifecycle.ignore_changes = "tags"),
+      { address: "aws_vpc.main", attribute: "lifecycle.ignore_changes", rule: "value-type", message: 'expects a list of attribute names or "all", got a string ("tags")' },
+    ],
+    [
+      "an output without value",
+      (j) => delete j.output.first_subnet.value,
+      { address: "output.first_subnet", attribute: "", rule: "missing-argument", message: 'output "first_subnet" has no "value"' },
+    ],
+    [
+      "a provider configuration that is not declared",
+      (j) => (j.resource.aws_vpc.main.provider = "aws.east"),
+      { address: "aws_vpc.main", attribute: "provider", rule: "undeclared-reference", message: 'provider configuration "aws.east" is not declared' },
+    ],
+    [
+      "a map attribute with an element of the wrong type",
+      (j) => (j.resource.aws_vpc.main.tags.Nested = { a: "b" }),
+      { address: "aws_vpc.main", attribute: "tags.Nested", rule: "value-type", message: "expects a string, got an object" },
+    ],
+    [
+      "a provider version pinned to another release than the installed package's",
+      (j) => (j.terraform.required_providers.aws.version = "6.0.0"),
+      { address: "terraform.required_providers.aws", attribute: "version", rule: "unknown-provider", message: "pins aws 6.0.0 but the installed @cdktf/provider-aws 21.22.1 is 6.25.0; the check would use the wrong schema" },
+    ],
   ])("rejects %s", async (_kind, plant, expected) => {
     // Exactly the planted error: nothing missed, nothing else reported.
     expect(await findingsOf(broken(plant))).toEqual([expected].flat());
