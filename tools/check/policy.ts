@@ -11,6 +11,11 @@ export interface Condition {
   readonly values: readonly string[];
 }
 
+export interface Principal {
+  readonly type: string;
+  readonly identifiers: readonly string[];
+}
+
 export interface Statement {
   readonly sid?: string;
   readonly effect: "Allow" | "Deny";
@@ -19,7 +24,9 @@ export interface Statement {
   readonly resources: readonly string[];
   readonly notResources: readonly string[];
   /** `{type: "AWS" | "Service" | "*", identifiers}`; empty for identity policies. */
-  readonly principals: readonly { type: string; identifiers: readonly string[] }[];
+  readonly principals: readonly Principal[];
+  /** NotPrincipal: everyone but these. */
+  readonly notPrincipals: readonly Principal[];
   readonly conditions: readonly Condition[];
 }
 
@@ -49,7 +56,8 @@ function fromDataSource(body: Record<string, unknown>, resolve: (text: string) =
       notActions: list(s.not_actions),
       resources: list(s.resources),
       notResources: list(s.not_resources),
-      principals: [...principals("principals"), ...principals("not_principals")],
+      principals: principals("principals"),
+      notPrincipals: principals("not_principals"),
       conditions: ((s.condition ?? []) as Record<string, unknown>[]).map((c) => ({
         test: String(c.test),
         variable: String(c.variable),
@@ -67,8 +75,7 @@ export function fromIamJson(doc: unknown): PolicyDocument {
   const statements = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Record<string, unknown>[];
   return {
     statements: statements.map((s) => {
-      const principal = s.Principal ?? s.NotPrincipal;
-      const principals =
+      const principals = (principal: unknown): Principal[] =>
         principal === undefined
           ? []
           : principal === "*"
@@ -85,7 +92,8 @@ export function fromIamJson(doc: unknown): PolicyDocument {
         notActions: list(s.NotAction),
         resources: list(s.Resource),
         notResources: list(s.NotResource),
-        principals,
+        principals: principals(s.Principal),
+        notPrincipals: principals(s.NotPrincipal),
         conditions,
       };
     }),

@@ -524,16 +524,23 @@ export const RULES: readonly Rule[] = [
     id: "QS-IAM-005",
     checkov: ["CKV_AWS_70", "CKV_AWS_168", "CKV_AWS_169", "CKV_AWS_32", "CKV_AWS_60"],
     severity: "HIGH",
-    title: 'Resource and trust policies grant nothing to Principal "*" without a condition',
+    title: 'Resource and trust policies grant nothing to Principal "*" without a condition, nor to everyone but a NotPrincipal',
     fix:
       "Name the principal (a service, an account, a role ARN), or keep \"*\" and narrow it with a condition such as " +
-      "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.",
+      "aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID. Use NotPrincipal only in Deny statements.",
     check: (stack) =>
       resourcePolicies(stack).flatMap((p) =>
         "statements" in p.doc
           ? p.doc.statements
-              .filter((s) => s.effect === "Allow" && s.principals.some((pr) => pr.identifiers.includes("*")) && s.conditions.length === 0)
-              .map((s) => ({ address: p.address, detail: `${describe(s)} allows anyone (Principal "*") without a condition` }))
+              .filter((s) => s.effect === "Allow")
+              .flatMap((s) => {
+                const out: Violation[] = [];
+                if (s.principals.some((pr) => pr.identifiers.includes("*")) && s.conditions.length === 0)
+                  out.push({ address: p.address, detail: `${describe(s)} allows anyone (Principal "*") without a condition` });
+                // AWS supports NotPrincipal only with Deny; with Allow it grants to everyone but the principals named.
+                if (s.notPrincipals.length > 0) out.push({ address: p.address, detail: `${describe(s)} allows everyone but its NotPrincipal` });
+                return out;
+              })
           : [],
       ),
   },

@@ -63,9 +63,17 @@ describe("readPolicy", () => {
           resources: ["*"],
           notResources: [],
           principals: [{ type: "*", identifiers: ["*"] }],
+          notPrincipals: [],
           conditions: [{ test: "ArnEquals", variable: "aws:SourceArn", values: ["x"] }],
         },
       ],
+    });
+  });
+
+  it("keeps NotPrincipal apart from Principal, in IAM JSON and in policy documents", () => {
+    const text = JSON.stringify({ Statement: [{ Effect: "Deny", NotPrincipal: { AWS: ["arn:aws:iam::1:role/admin"] }, Action: "s3:*", Resource: "*" }] });
+    expect(readPolicy(text, stack)).toEqual({
+      statements: [expect.objectContaining({ principals: [], notPrincipals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:role/admin"] }] })],
     });
   });
 

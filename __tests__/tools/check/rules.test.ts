@@ -411,6 +411,32 @@ const CASES: Record<string, Case[]> = {
       at: "aws_iam_role.r",
       compliant: tf(["aws_iam_role", "r", { assume_role_policy: policy({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) }]),
     },
+    {
+      name: "a bucket policy that allows everyone but one role (NotPrincipal with Allow)",
+      violating: tf([
+        "aws_s3_bucket_policy",
+        "p",
+        { bucket: "b", policy: policy({ Effect: "Allow", NotPrincipal: { AWS: "arn:aws:iam::1:role/x" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) },
+      ]),
+      at: "aws_s3_bucket_policy.p",
+      compliant: tf([
+        "aws_s3_bucket_policy",
+        "p",
+        { bucket: "b", policy: policy({ Effect: "Deny", NotPrincipal: { AWS: "arn:aws:iam::1:role/x" }, Action: "s3:DeleteObject", Resource: "arn:aws:s3:::b/*" }) },
+      ]),
+    },
+    {
+      name: "a policy document with not_principals in an Allow",
+      violating: tf(
+        ["aws_sqs_queue_policy", "p", { queue_url: "u", policy: "${data.aws_iam_policy_document.d.json}" }],
+        ["data.aws_iam_policy_document", "d", { statement: [{ actions: ["sqs:SendMessage"], resources: ["*"], not_principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root"] }] }] }],
+      ),
+      at: "aws_sqs_queue_policy.p",
+      compliant: tf(
+        ["aws_sqs_queue_policy", "p", { queue_url: "u", policy: "${data.aws_iam_policy_document.d.json}" }],
+        ["data.aws_iam_policy_document", "d", { statement: [{ actions: ["sqs:SendMessage"], resources: ["*"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root"] }] }] }],
+      ),
+    },
   ],
   "QS-VPC-001": [
     {
