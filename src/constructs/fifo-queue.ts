@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
+import { visibilityTimeoutFor } from "../visibility-timeout";
 
 export interface FifoQueueWithDlqProps {
   /** Queue name, ending in `.fifo`. */
@@ -13,18 +14,6 @@ export interface FifoQueueWithDlqProps {
   readonly maxReceiveCount?: number;
   /** How long the queue keeps a message. @default 345600 (4 days, the SQS default) */
   readonly messageRetentionSeconds?: number;
-}
-
-/** SQS's upper limit of a visibility timeout (12 hours). */
-export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43200;
-
-/**
- * Visibility timeout for consumers that may hold a message `maxProcessingSeconds`: 1.5 × that plus 30 s for
- * receive, delete and a slow network, within SQS's 12-hour limit. (The blueprint keeps the 30 s default, so a
- * message that takes longer is handed to a second worker while the first still works on it.)
- */
-export function visibilityTimeoutFor(maxProcessingSeconds: number): number {
-  return Math.min(MAX_VISIBILITY_TIMEOUT_SECONDS, Math.ceil(maxProcessingSeconds * 1.5) + 30);
 }
 
 /**

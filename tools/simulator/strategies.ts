@@ -4,6 +4,7 @@
  * behaviour. Users add their own with a JSON file of `StrategySpec`s (see `--strategy-file`).
  */
 import { Settings } from "../../src/settings";
+import { visibilityTimeoutFor } from "../../src/visibility-timeout";
 
 /** A step of a step-scaling policy, as aws-cdk's `ScalingInterval`: bounds on the metric, change in tasks. */
 export interface ScalingStep {
@@ -215,7 +216,7 @@ export function projectStrategy(settings: Settings): StrategySpec {
       concurrency: settings.workerConcurrency,
       taskProtection: true,
       // The stack derives the visibility timeout from the longest allowed message (see maxMessageDurationSeconds).
-      visibilityTimeoutSeconds: Math.ceil(1.5 * settings.maxMessageDurationSeconds + 30),
+      visibilityTimeoutSeconds: visibilityTimeoutFor(settings.maxMessageDurationSeconds),
       extendsVisibility: true,
       maxDurationSeconds: settings.maxMessageDurationSeconds,
       // app-code/worker makes an invalid message visible again at once, so it reaches the DLQ within seconds.

@@ -1,4 +1,4 @@
-import { visibilityTimeoutFor } from "../../../src/constructs/fifo-queue";
+import { visibilityTimeoutFor } from "../../../src/visibility-timeout";
 import { loadSettings } from "../../../src/settings";
 import {
   BLUEPRINT_INTENDED,
