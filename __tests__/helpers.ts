@@ -1,19 +1,8 @@
-import { App, Testing } from "cdktf";
 import { loadSettings, Settings, SettingsSource } from "../src/settings";
 
 /** Settings as the defaults give them, with optional overrides (context keys, as in cdktf.json). */
 export function testSettings(context: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): Settings {
   return loadSettings({ context, env });
-}
-
-/** A Testing app with cdktf's test defaults, for `new Stack(testApp(), "id", …)`. */
-export function testApp(): App {
-  return Testing.app();
-}
-
-/** Parsed synthesized JSON of a stack, for assertions the matchers do not cover (outputs, backend, counts). */
-export function synthJson(stack: Parameters<typeof Testing.synth>[0]): TerraformJson {
-  return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
 
 export interface TerraformJson {
