@@ -43,3 +43,33 @@ export function readNumber(env: Env, name: string, rule: NumberRule): number {
   }
   return value;
 }
+
+/** A required comma-separated list (`subnet-a,subnet-b`): items trimmed, none empty, at least one. */
+export function requireList(env: Env, name: string): string[] {
+  const raw = requireString(env, name);
+  const items = raw.split(",").map((s) => s.trim());
+  if (items.some((s) => s === "")) {
+    throw new ConfigError(`${name}=${JSON.stringify(env[name])} is invalid: expected a comma-separated list with no empty items`);
+  }
+  return items;
+}
+
+/** One of a fixed set of values; the fallback when unset. */
+export function readChoice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected one of ${allowed.join(", ")}`);
+  }
+  return raw as T;
+}
+
+/** `true` or `false` (any case); the fallback when unset. */
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (raw !== "true" && raw !== "false") {
+    throw new ConfigError(`${name}=${JSON.stringify(env[name])} is invalid: expected true or false`);
+  }
+  return raw === "true";
+}
