@@ -2,26 +2,15 @@
  * Seeding a run and reading its progress (what `npm run fanout -- start|status` does): the run record and the
  * root's claim first, then the root message, so the first worker finds the run it counts into.
  */
-import { GetQueueAttributesCommand, QueueAttributeName, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { QueueCounts } from "../shared/queue-counts";
 import { FanoutStore, RunRecord } from "./fanout-store";
 import { nodeMessageBody } from "./node-message";
-import { QueueCounts, RunProgress, runProgress } from "./run-progress";
+import { RunProgress, runProgress } from "./run-progress";
 
 export async function startRun(store: FanoutStore, sqs: Pick<SQSClient, "send">, queueUrl: string, runId: string, rootNodeId: string): Promise<void> {
   if (!(await store.createRun(runId, rootNodeId))) throw new Error(`run ${runId} exists already`);
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: nodeMessageBody({ runId, nodeId: rootNodeId, depth: 0 }) }));
-}
-
-/** The queue's approximate counts (SQS's own; they lag by up to about a minute). */
-export async function sqsQueueCounts(sqs: Pick<SQSClient, "send">, queueUrl: string): Promise<QueueCounts> {
-  const res = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
-    }),
-  );
-  const n = (name: QueueAttributeName) => Number(res.Attributes?.[name] ?? 0);
-  return { visible: n("ApproximateNumberOfMessages"), inFlight: n("ApproximateNumberOfMessagesNotVisible"), delayed: n("ApproximateNumberOfMessagesDelayed") };
 }
 
 export interface RunStatus extends RunProgress {

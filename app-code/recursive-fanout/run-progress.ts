@@ -5,6 +5,7 @@
  * Complete: completed + failed = discovered, and the queue has nothing visible, in flight or delayed. The queue
  * is shared by all runs, so a run is reported complete only once the queue is empty (conservative).
  */
+import type { QueueCounts } from "../shared/queue-counts";
 
 export interface RunCounters {
   /** Nodes claimed (each once, by a conditional put): the root plus every child posted. */
@@ -17,11 +18,7 @@ export interface RunCounters {
   pruned: number;
 }
 
-export interface QueueCounts {
-  visible: number;
-  inFlight: number;
-  delayed: number;
-}
+export type { QueueCounts };
 
 export type RunState = "running" | "complete" | "stalled";
 

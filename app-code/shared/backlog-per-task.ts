@@ -36,3 +36,14 @@ export function backlogPerTask(sample: BacklogSample, countInFlight = true): Bac
   const tasks = Math.max(sample.runningTasks, 1);
   return { value: backlog / tasks, backlog, tasks };
 }
+
+/** Defaults of the metric's name and namespace (the stack's policy and the publisher read the same). */
+export const BACKLOG_METRIC_NAME = "BacklogPerTask";
+
+/** The metric's dimensions, in the order the publisher sends them and the scaling policy names them. */
+export function backlogMetricDimensions(queueName: string, serviceName: string): Array<{ Name: string; Value: string }> {
+  return [
+    { Name: "QueueName", Value: queueName },
+    { Name: "ServiceName", Value: serviceName },
+  ];
+}
