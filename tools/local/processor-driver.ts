@@ -66,13 +66,15 @@ export function startProcessorDriver<J>(options: DriverOptions<J>): ProcessorDri
   });
   consumer.on("error", (err) => log.error("SQS error", { error: String(err) }));
   consumer.start();
+  let stopped: Promise<void> | undefined;
   return {
     stats,
-    stop: async () => {
-      abort.abort(new Error("driver stopping"));
-      const stopped = new Promise<void>((resolve) => consumer.once("stopped", () => resolve()));
-      consumer.stop();
-      await stopped;
-    },
+    // Idempotent: "stopped" is emitted once.
+    stop: () =>
+      (stopped ??= new Promise<void>((resolve) => {
+        abort.abort(new Error("driver stopping"));
+        consumer.once("stopped", () => resolve());
+        consumer.stop();
+      })),
   };
 }
