@@ -24,7 +24,7 @@ export const SETTINGS_GROUPS: readonly SettingsGroup[] = [GLOBAL_SETTINGS, ...ST
  * Stack names must be unique, and a stack's keys must not repeat a global key: a stack gets both in one object,
  * and a context key must say unambiguously which group it is for. Thrown when the module loads.
  */
-function checkedRegistry<G extends readonly SettingsGroup[]>(groups: G): G {
+export function checkedRegistry<G extends readonly SettingsGroup[]>(groups: G): G {
   const problems: string[] = [];
   const names = groups.map((g) => g.name);
   for (const group of groups) {
