@@ -3,7 +3,7 @@ import { AWS_REGION, optional, pattern, RESOURCE_NAME, S3_BUCKET, tagMap } from 
 
 /** Settings every stack gets: the region, how to find core-infra, the default tags, and the state backend. */
 export const GLOBAL_SETTINGS = globalSettings({
-  doc: "Every stack gets these: they are given at the top level of the cdktf context and as `QS_<NAME>` variables.",
+  doc: "Every stack gets these: the region, the name the stacks find core-infra by, the default tags and the state backend.",
   definitions: {
     region: def({
       key: "region",
