@@ -1,8 +1,17 @@
-import { loadSettings, Settings, SettingsSource } from "../src/settings";
+import { GLOBAL_SETTINGS, loadSettings, SettingsError, SettingsSource, StackName, StackSettings } from "../src/settings";
 
-/** Settings as the defaults give them, with optional overrides (context keys, as in cdktf.json). */
-export function testSettings(context: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): Settings {
-  return loadSettings({ context, env });
+/**
+ * What stack `stack` gets with the defaults and optional overrides, given by key: a global key goes to the top
+ * level of the context, any other into the stack's object (as in cdktf.json), so a test lists them in one object.
+ */
+export function testSettings<S extends StackName>(stack: S, overrides: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): StackSettings<S> {
+  const context: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    if (Object.hasOwn(GLOBAL_SETTINGS.definitions, key)) context[key] = value;
+    else own[key] = value;
+  }
+  return loadSettings({ context: { ...context, [stack]: own }, env }).stacks[stack];
 }
 
 export interface TerraformJson {
@@ -18,4 +27,15 @@ export interface TerraformJson {
 /** All resources of one type in a synthesized stack, by Terraform name. */
 export function resourcesOf(json: TerraformJson, type: string): Record<string, any> {
   return json.resource?.[type] ?? {};
+}
+
+/** The problems `loadSettings` reports for these sources; fails the test when it accepts them. */
+export function settingsProblems(source: SettingsSource): readonly string[] {
+  try {
+    loadSettings(source);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error(`expected the settings ${JSON.stringify(source)} to be rejected`);
 }

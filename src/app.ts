@@ -1,10 +1,13 @@
 import { App } from "cdktf";
 import { CoreInfraStack } from "../stacks/core-infra-stack";
 import { SqsDynamicTargetTrackingStack } from "../stacks/sqs-dynamic-target-tracking-stack";
-import { Settings } from "./settings";
+import { AppSettings, StackName } from "./settings";
 
 /** Stack names, as `cdktf deploy <stack>` and `cdktf.out/stacks/<stack>` know them. */
-export const STACK_NAMES = { coreInfra: "core-infra", sqsDynamicTargetTracking: "sqs-dynamic-target-tracking" } as const;
+export const STACK_NAMES = {
+  coreInfra: "core-infra",
+  sqsDynamicTargetTracking: "sqs-dynamic-target-tracking",
+} as const satisfies Record<string, StackName>;
 
 export interface CreateAppOptions {
   /** Output folder. @default CDKTF_OUTDIR, else "cdktf.out" */
@@ -12,12 +15,14 @@ export interface CreateAppOptions {
 }
 
 /**
- * Builds the app with every stack from validated settings. Stack traces stay out of the metadata: they hold
- * absolute paths of the machine, and the output must be byte-identical everywhere.
+ * Builds the app with every stack from validated settings; each stack gets the globals and its own group only.
+ * Stack traces stay out of the metadata: they hold absolute paths of the machine, and the output must be
+ * byte-identical everywhere.
  */
-export function createApp(settings: Settings, options: CreateAppOptions = {}): App {
+export function createApp(settings: AppSettings, options: CreateAppOptions = {}): App {
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  new CoreInfraStack(app, STACK_NAMES.coreInfra, { settings });
-  new SqsDynamicTargetTrackingStack(app, STACK_NAMES.sqsDynamicTargetTracking, { settings });
+  const { coreInfra, sqsDynamicTargetTracking } = STACK_NAMES;
+  new CoreInfraStack(app, coreInfra, { settings: settings.stacks[coreInfra] });
+  new SqsDynamicTargetTrackingStack(app, sqsDynamicTargetTracking, { settings: settings.stacks[sqsDynamicTargetTracking] });
   return app;
 }

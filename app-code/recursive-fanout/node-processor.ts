@@ -1,7 +1,8 @@
 /**
- * The recursive fan-out's node step, as a processor for the queue worker: `parse` validates a message,
- * `process` handles one node; a throw leaves the message for another delivery (and after maxReceiveCount the DLQ),
- * a return lets the worker delete it.
+ * The recursive fan-out's node step, as a processor of the shared queue worker (../worker/src/processor.ts,
+ * registered as `WORKER_PROCESSOR=recursive-fanout`): `parse` validates a message, `process` handles one node; a
+ * throw leaves the message for another delivery (and after maxReceiveCount the DLQ), a return lets the worker
+ * delete it.
  *
  * One node, in this order (each step safe to repeat):
  * 1. take the node's lease (conditional): a node already done is skipped; one leased by another message (a
@@ -19,26 +20,10 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Env, readNumber, requireString } from "../shared/env";
-import type { Log } from "../worker/src/log";
+import type { ProcessContext, Processor } from "../worker/src/processor";
 import { FanoutStore } from "./fanout-store";
 import { NodeJob, nodeMessageBody, ParsedNode, parseNodeMessage } from "./node-message";
 import { SyntheticTree, TreeShape } from "./synthetic-tree";
-
-/** What the queue worker passes to `process` (the shared worker's processor contract). */
-export interface ProcessContext {
-  /** Aborted when the worker stops (SIGTERM) and will release the message. */
-  signal: AbortSignal;
-  log: Log;
-  messageId: string;
-  /** ApproximateReceiveCount of this delivery, from 1. */
-  receiveCount: number;
-}
-
-/** A processor plug-in: parse a body into a job, process a job (throw = retry that message). */
-export interface Processor<J> {
-  parse(body: string | undefined): { ok: true; job: J } | { ok: false; reason: string };
-  process(job: J, context: ProcessContext): Promise<void>;
-}
 
 /** The work behind the nodes: which ids are nodes, a node's children, and the (idempotent) work on one. */
 export interface NodeWorkload {
@@ -97,6 +82,8 @@ export interface NodeProcessorDeps {
   store: FanoutStore;
   sqs: Pick<SQSClient, "send">;
   workload: NodeWorkload;
+  /** The synthetic tree behind `workload`, when it is one (node times for the drain at SIGTERM). */
+  tree?: SyntheticTree;
 }
 
 /** Counts of what the processor did (for logs, the local run's summary and tests). */
@@ -112,6 +99,8 @@ export interface NodeProcessorStats {
 }
 
 export function createNodeProcessor(config: FanoutConfig, deps: NodeProcessorDeps): Processor<NodeJob> & { stats: NodeProcessorStats } {
+  // Only for the synthetic workload: how long a node takes, so a SIGTERM drain lets a node finish if it can.
+  const tree = deps.tree;
   const { store, sqs, workload } = deps;
   const stats: NodeProcessorStats = { processed: 0, skippedDone: 0, skippedLeased: 0, claimed: 0, reposted: 0, pruned: 0, failedFinal: 0 };
 
@@ -164,14 +153,18 @@ export function createNodeProcessor(config: FanoutConfig, deps: NodeProcessorDep
   };
 
   return {
+    name: "recursive-fanout",
     stats,
     parse: (body): ParsedNode => parseNodeMessage(body, workload.isNode),
+    expectedSeconds: (job) => (tree ? tree.nodeTimeSeconds(tree.indexOf(job.nodeId)!) : undefined),
     async process(job, ctx) {
       try {
         await processNode(job, ctx);
       } catch (err) {
-        // The last delivery failed: the node goes to the DLQ, so it counts as failed (once) and its lease is freed.
-        if (!ctx.signal.aborted && ctx.receiveCount >= config.maxReceiveCount && (await store.markFailed(job.runId, job.nodeId).catch(() => false))) {
+        // The last receive did not finish (failed, timed out or released at SIGTERM): the next receive moves the
+        // message to the DLQ, so the node counts as failed (once) and its lease is freed. Best effort: if these
+        // writes fail too, the run shows as stalled instead.
+        if (ctx.receiveCount >= config.maxReceiveCount && (await store.markFailed(job.runId, job.nodeId).catch(() => false))) {
           stats.failedFinal++;
           await store.addCounters(job.runId, { failed: 1 }).catch(() => undefined);
         }

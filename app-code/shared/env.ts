@@ -54,22 +54,17 @@ export function requireList(env: Env, name: string): string[] {
   return items;
 }
 
-/** One of a fixed set of values; the fallback when unset. */
-export function readChoice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+/** One of a fixed set of words (case as written); unset or empty gives the default. */
+export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected one of ${allowed.join(", ")}`);
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected one of ${choices.join(", ")}`);
   }
   return raw as T;
 }
 
-/** `true` or `false` (any case); the fallback when unset. */
+/** `true` or `false`; unset or empty gives the default. */
 export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === "") return fallback;
-  if (raw !== "true" && raw !== "false") {
-    throw new ConfigError(`${name}=${JSON.stringify(env[name])} is invalid: expected true or false`);
-  }
-  return raw === "true";
+  return readChoice(env, name, ["true", "false"], fallback ? "true" : "false") === "true";
 }

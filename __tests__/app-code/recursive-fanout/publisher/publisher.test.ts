@@ -80,5 +80,5 @@ test("settings: COUNT_IN_FLIGHT is true or false", () => {
   const env = { QUEUE_URL: "http://q/1/nodes", CLUSTER_NAME: "c", SERVICE_NAME: "s", METRIC_NAMESPACE: "n" };
   expect(loadPublisherConfig(env)).toMatchObject({ countInFlight: true, queueName: "nodes", metricName: "BacklogPerTask" });
   expect(loadPublisherConfig({ ...env, COUNT_IN_FLIGHT: "false" }).countInFlight).toBe(false);
-  expect(() => loadPublisherConfig({ ...env, COUNT_IN_FLIGHT: "yes" })).toThrow('COUNT_IN_FLIGHT="yes" is invalid: expected true or false');
+  expect(() => loadPublisherConfig({ ...env, COUNT_IN_FLIGHT: "yes" })).toThrow('COUNT_IN_FLIGHT="yes" is invalid: expected one of true, false');
 });
