@@ -12,7 +12,6 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
 import { SqsDynamicTargetTrackingStack } from "../../stacks/sqs-dynamic-target-tracking-stack";
 import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 
@@ -396,13 +395,37 @@ describe("sqs-dynamic-target-tracking stack", () => {
       });
     });
 
-    it("is built from app-code/ and pushed on the first deploy, registry auth from the ECR token", () => {
-      const image = resources("docker_image").worker_image_image;
-      expect(image.build).toMatchObject({ context: "${path.module}/../../../app-code", dockerfile: "worker/Dockerfile" });
-      expect(image.name).toBe(JSON.parse(resources("aws_ecs_task_definition").worker_task_definition.container_definitions)[0].image);
-      expect(synthesized).toHaveResourceWithProperties(RegistryImage, { name: ref("docker_image", "worker_image_image", "name"), keep_remotely: true });
+    it("is built by `docker build` in a terraform_data, rebuilt only when the build context or the image name changes", () => {
+      // Not docker_image: the docker provider reads that from the Docker engine on every refresh (README "The first
+      // image"), so plan would need an engine. terraform_data has nothing to read.
+      expect(resources("docker_image")).toEqual({});
+      const image = JSON.parse(resources("aws_ecs_task_definition").worker_task_definition.container_definitions)[0].image;
+      const build = resources("terraform_data").worker_image_build;
+      expect(build.triggers_replace).toEqual({ image, source_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(image).toBe(`${ref("aws_ecr_repository", "worker_image_repository", "repository_url")}:src-${build.triggers_replace.source_hash.slice(0, 12)}`);
+      expect(build.provisioner).toEqual([
+        {
+          "local-exec": {
+            command: `docker build --platform linux/amd64 --file worker/Dockerfile --tag ${image} .`,
+            working_dir: "${path.module}/../../../app-code",
+          },
+        },
+      ]);
+    });
+
+    it("is pushed by the docker provider after the build, and the service waits for the push", () => {
+      const image = resources("terraform_data").worker_image_build.triggers_replace.image;
+      expect(resources("docker_registry_image")).toEqual({
+        worker_image_push: expect.objectContaining({
+          name: image,
+          keep_remotely: true,
+          depends_on: ["terraform_data.worker_image_build"],
+          triggers: { source_hash: resources("terraform_data").worker_image_build.triggers_replace.source_hash },
+        }),
+      });
+      expect(resources("aws_ecs_service").worker_service.depends_on).toEqual(["docker_registry_image.worker_image_push"]);
       expect(json.provider?.docker).toEqual([
-        expect.objectContaining({
+        {
           disable_docker_daemon_check: true,
           registry_auth: [
             {
@@ -411,7 +434,15 @@ describe("sqs-dynamic-target-tracking stack", () => {
               password: dataRef("aws_ecr_authorization_token", "worker_image_registry_token", "password"),
             },
           ],
-        }),
+        },
+      ]);
+    });
+
+    it("keeps the newest src- images apart from the pipeline's, so pushes cannot expire the one Terraform deployed", () => {
+      const policy = JSON.parse(resources("aws_ecr_lifecycle_policy").worker_image_lifecycle.policy);
+      expect(policy.rules.map((r: { rulePriority: number; selection: unknown }) => [r.rulePriority, r.selection])).toEqual([
+        [1, { tagStatus: "tagged", tagPrefixList: ["src-"], countType: "imageCountMoreThan", countNumber: 5 }],
+        [2, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }],
       ]);
     });
   });
@@ -625,7 +656,8 @@ describe("sqs-dynamic-target-tracking stack with other settings", () => {
 
   it("without the image build has no docker provider or resources and the service waits for nothing", () => {
     expect(json.provider?.docker).toBeUndefined();
-    expect(resourcesOf(json, "docker_image")).toEqual({});
+    for (const type of ["docker_image", "docker_registry_image", "terraform_data"]) expect(resourcesOf(json, type)).toEqual({});
+    expect(json.data?.aws_ecr_authorization_token).toBeUndefined();
     expect(resourcesOf(json, "aws_ecs_service").worker_service.depends_on).toBeUndefined();
   });
 
