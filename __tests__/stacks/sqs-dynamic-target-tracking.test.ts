@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { Testing } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -12,6 +14,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { SCRATCH_DIR } from "../../src/constructs/queue-worker-service";
 import { SqsDynamicTargetTrackingStack } from "../../stacks/sqs-dynamic-target-tracking-stack";
 import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 
@@ -46,6 +49,17 @@ function grants(json: TerraformJson, document: string): Record<string, { resourc
   }
   return out;
 }
+
+/** Instructions of a Dockerfile's last stage (after its last FROM), continuation lines joined, comments dropped. */
+function finalStage(dockerfile: string): Array<{ keyword: string; args: string }> {
+  const lines = dockerfile.replace(/\\\r?\n/g, " ").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const instructions = lines.map((l) => ({ keyword: l.split(/\s+/)[0].toUpperCase(), args: l.replace(/^\S+\s*/, "") }));
+  const lastFrom = instructions.map((i) => i.keyword).lastIndexOf("FROM");
+  return instructions.slice(lastFrom + 1);
+}
+
+/** The paths of a VOLUME instruction, JSON or plain form. */
+const volumePaths = (args: string): string[] => (args.startsWith("[") ? (JSON.parse(args) as string[]) : args.split(/\s+/));
 
 const namespaceCondition = [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["ECS-SQS-BPI"] }];
 
@@ -349,6 +363,24 @@ describe("sqs-dynamic-target-tracking stack", () => {
       });
     });
 
+    it("can write its TMPDIR: the image makes /scratch the container user's and declares it a VOLUME, which Fargate copies into the mount", () => {
+      // Fargate mounts an empty task volume owned by root (0755) unless the image has a VOLUME at the same path;
+      // then the ECS data plane copies the image's directory, owner included (ECS developer guide, "Bind mounts").
+      expect(env.TMPDIR).toBe(SCRATCH_DIR);
+      expect(container.mountPoints).toContainEqual({ sourceVolume: "scratch", containerPath: SCRATCH_DIR, readOnly: false });
+      const instructions = finalStage(readFileSync(path.join(__dirname, "../../app-code/worker/Dockerfile"), "utf8"));
+      const volume = instructions.findIndex((i) => i.keyword === "VOLUME" && volumePaths(i.args).includes(SCRATCH_DIR));
+      expect(volume).toBeGreaterThanOrEqual(0);
+      // Made before the VOLUME (later build steps on a volume path are discarded) and before USER (chown needs root).
+      const made = instructions.findIndex(
+        (i) => i.keyword === "RUN" && i.args.includes(`mkdir ${SCRATCH_DIR}`) && i.args.includes(`chown ${container.user} ${SCRATCH_DIR}`),
+      );
+      expect(made).toBeGreaterThanOrEqual(0);
+      expect(made).toBeLessThan(volume);
+      const firstUser = instructions.findIndex((i) => i.keyword === "USER");
+      expect(firstUser === -1 || made < firstUser).toBe(true);
+    });
+
     it("runs as service ecsdemo-queue in the private subnets with ECS Exec, desired count left to autoscaling", () => {
       expect(synthesized).toHaveResourceWithProperties(EcsService, {
         name: "ecsdemo-queue",
@@ -540,8 +572,9 @@ describe("sqs-dynamic-target-tracking stack", () => {
         "s3:GetObject": only(`${bucketArn}/*`),
         "s3:GetObjectVersion": only(`${bucketArn}/*`),
         "s3:PutObject": only(`${bucketArn}/*`),
+        // The CodeBuild user guide's service role policy (S3GetObjectPolicy, S3PutObjectPolicy, S3BucketIdentity).
+        "s3:GetBucketAcl": only(bucketArn),
         "s3:GetBucketLocation": only(bucketArn),
-        "s3:GetBucketVersioning": only(bucketArn),
         "ecr:GetAuthorizationToken": only("*"),
         "ecr:BatchCheckLayerAvailability": only(repoArn),
         "ecr:BatchGetImage": only(repoArn),
@@ -566,14 +599,26 @@ describe("sqs-dynamic-target-tracking stack", () => {
         "ecs:TagResource",
         "ecs:UpdateService",
         "iam:PassRole",
+        "s3:GetBucketAcl",
         "s3:GetBucketLocation",
         "s3:GetBucketVersioning",
         "s3:GetObject",
         "s3:GetObjectVersion",
-        "s3:ListBucket",
         "s3:PutObject",
+        "s3:PutObjectAcl",
       ]);
-      expect(pipeline["s3:PutObject"]).toEqual(only(`${bucketArn}/*`));
+      // The CodePipeline user guide's service role policy for the artifact bucket; the CodeStar connection source
+      // uploads with an ACL, which S3 authorizes as s3:PutObjectAcl (aws-cdk#13557).
+      for (const action of ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl"]) {
+        expect(pipeline[action]).toEqual(only(`${bucketArn}/*`));
+      }
+      for (const action of ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"]) expect(pipeline[action]).toEqual(only(bucketArn));
+      // RegisterTaskDefinition takes the task-definition resource type (Service Authorization Reference);
+      // DescribeTaskDefinition takes none.
+      expect(pipeline["ecs:RegisterTaskDefinition"]).toEqual({
+        resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:ecs:us-west-2:\$\{data\.aws_caller_identity\.account\.account_id\}:task-definition\/ecsdemo-queue:\*$/)],
+      });
+      expect(pipeline["ecs:DescribeTaskDefinition"]).toEqual(only("*"));
       expect(pipeline["ecs:TagResource"].condition).toEqual([
         { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
       ]);

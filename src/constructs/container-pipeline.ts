@@ -236,12 +236,9 @@ export class ContainerPipeline extends Construct {
     const buildPermissions = new DataAwsIamPolicyDocument(this, "build_permissions", {
       statement: [
         { sid: "OwnLogGroup", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${buildLogs.arn}:*`] },
-        {
-          sid: "PipelineArtifacts",
-          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-          resources: [bucketObjects],
-        },
-        { sid: "ArtifactBucket", actions: ["s3:GetBucketLocation", "s3:GetBucketVersioning"], resources: [this.bucket.arn] },
+        // What the CodeBuild user guide's service role policy grants on the artifact bucket, scoped to this bucket.
+        { sid: "PipelineArtifacts", actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], resources: [bucketObjects] },
+        { sid: "ArtifactBucket", actions: ["s3:GetBucketAcl", "s3:GetBucketLocation"], resources: [this.bucket.arn] },
         // Registry login; the action accepts no resource.
         { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
         {
@@ -338,12 +335,16 @@ export class ContainerPipeline extends Construct {
     const pipelinePermissions = new DataAwsIamPolicyDocument(this, "pipeline_permissions", {
       statement: [
         ...sourceStatements,
+        // The CodePipeline user guide's service role policy for the artifact bucket, scoped to this bucket. The
+        // CodeStar connection source action uploads the source zip with an ACL (bucket-owner-full-control), and S3
+        // authorizes a PutObject that sets an ACL as s3:PutObjectAcl too ("Upload to S3 failed ... Access Denied"
+        // without it, aws-cdk#13557).
         {
           sid: "PipelineArtifacts",
-          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl"],
           resources: [bucketObjects],
         },
-        { sid: "ArtifactBucket", actions: ["s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"], resources: [this.bucket.arn] },
+        { sid: "ArtifactBucket", actions: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"], resources: [this.bucket.arn] },
         { sid: "RunBuild", actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: [this.project.arn] },
         {
           sid: "DeployService",
@@ -357,11 +358,14 @@ export class ContainerPipeline extends Construct {
           resources: ["*"],
           condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [`${ecsPrefix}:cluster/${props.ecs.clusterName}`] }],
         },
+        // The deploy action describes the service's task definition and registers a new revision of its family.
+        // Service Authorization Reference (ECS): DescribeTaskDefinition has no resource type, so only "*";
+        // RegisterTaskDefinition requires the task-definition type (task-definition/<family>:<revision>).
+        { sid: "DescribeTaskDefinition", actions: ["ecs:DescribeTaskDefinition"], resources: ["*"] },
         {
-          // Task definitions are registered and described without a resource ARN.
           sid: "RegisterTaskDefinition",
-          actions: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
-          resources: ["*"],
+          actions: ["ecs:RegisterTaskDefinition"],
+          resources: [`${ecsPrefix}:task-definition/${props.ecs.taskFamily}:*`],
         },
         {
           sid: "TagNewTaskDefinition",

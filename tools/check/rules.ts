@@ -128,10 +128,6 @@ export const STAR_ONLY_ACTIONS: readonly StarOnlyAction[] = [
     requiredConditionKey: "cloudwatch:namespace",
   },
   { action: "ecr:GetAuthorizationToken", reason: "the registry login token is account-wide; it has no resource type" },
-  {
-    action: "ecs:RegisterTaskDefinition",
-    reason: "task definitions are registered before they have an ARN; the action has no resource type",
-  },
   { action: "ecs:DeregisterTaskDefinition", reason: "the action has no resource type" },
   { action: "xray:PutTraceSegments", reason: "X-Ray trace data has no resource type" },
   { action: "xray:PutTelemetryRecords", reason: "X-Ray telemetry has no resource type" },
