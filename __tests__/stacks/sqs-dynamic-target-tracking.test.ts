@@ -546,6 +546,23 @@ describe("sqs-dynamic-target-tracking stack", () => {
       ]);
     });
 
+    it("encrypts the artifacts with a rotated customer managed key: bucket default, artifact store and build output", () => {
+      const key = ref("aws_kms_key", "cicd_artifacts_key", "arn");
+      expect(resources("aws_kms_key").cicd_artifacts_key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 7 });
+      expect(resources("aws_s3_bucket_server_side_encryption_configuration").cicd_artifacts_encryption.rule[0]).toEqual({
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: key },
+        bucket_key_enabled: true,
+      });
+      expect(resources("aws_codepipeline").cicd_pipeline.artifact_store).toEqual([
+        { type: "S3", location: ref("aws_s3_bucket", "cicd_artifacts", "bucket"), encryption_key: { id: key, type: "KMS" } },
+      ]);
+      expect(resources("aws_codebuild_project").cicd_build.encryption_key).toBe(key);
+      // The account administers it through IAM (AWS's default key policy); the roles' own policies grant its use.
+      expect(statements(json, "cicd_artifacts_key_policy")).toEqual([
+        expect.objectContaining({ sid: "AccountAdministers", principals: [{ type: "AWS", identifiers: [expect.stringMatching(/:root$/)] }] }),
+      ]);
+    });
+
     it("notifies action success and failure on a topic with its own KMS key that CodeStar Notifications may use", () => {
       expect(synthesized).toHaveResourceWithProperties(CodestarnotificationsNotificationRule, {
         event_type_ids: ["codepipeline-pipeline-action-execution-succeeded", "codepipeline-pipeline-action-execution-failed"],
@@ -566,6 +583,10 @@ describe("sqs-dynamic-target-tracking stack", () => {
       const repoArn = ref("aws_ecr_repository", "worker_image_repository", "arn");
       const bucketArn = ref("aws_s3_bucket", "cicd_artifacts", "arn");
       const only = (resource: string) => ({ resources: [resource] });
+      // The CodeBuild user guide's use of a project's customer managed key, on the artifact key only.
+      const artifactKeyUse = Object.fromEntries(
+        ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"].map((a) => [a, only(ref("aws_kms_key", "cicd_artifacts_key", "arn"))]),
+      );
       expect(build).toEqual({
         "logs:CreateLogStream": only(`${ref("aws_cloudwatch_log_group", "cicd_build_logs", "arn")}:*`),
         "logs:PutLogEvents": only(`${ref("aws_cloudwatch_log_group", "cicd_build_logs", "arn")}:*`),
@@ -584,6 +605,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
         "ecr:InitiateLayerUpload": only(repoArn),
         "ecr:PutImage": only(repoArn),
         "ecr:UploadLayerPart": only(repoArn),
+        ...artifactKeyUse,
       });
       const pipeline = grants(json, "cicd_pipeline_permissions");
       expect(Object.keys(pipeline).sort()).toEqual([
@@ -599,6 +621,11 @@ describe("sqs-dynamic-target-tracking stack", () => {
         "ecs:TagResource",
         "ecs:UpdateService",
         "iam:PassRole",
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
         "s3:GetBucketAcl",
         "s3:GetBucketLocation",
         "s3:GetBucketVersioning",
@@ -619,6 +646,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
         resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:ecs:us-west-2:\$\{data\.aws_caller_identity\.account\.account_id\}:task-definition\/ecsdemo-queue:\*$/)],
       });
       expect(pipeline["ecs:DescribeTaskDefinition"]).toEqual(only("*"));
+      for (const [action, grant] of Object.entries(artifactKeyUse)) expect(pipeline[action]).toEqual(grant);
       expect(pipeline["ecs:TagResource"].condition).toEqual([
         { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
       ]);

@@ -10,6 +10,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
+import { suppressRule } from "../suppress";
 import { PROJECT_ROOT } from "./bundled-function";
 
 export interface WorkerImageProps {
@@ -142,6 +143,11 @@ export class WorkerImage extends Construct {
       imageScanningConfiguration: { scanOnPush: true },
       forceDelete: true,
     });
+    suppressRule(
+      this.repository,
+      "QS-ECR-003",
+      "The images hold the worker's code, built from this repository, and no data or secret; ECR encrypts them at rest with AES-256. A KMS key would add a key and a KMS request per layer pulled for nothing that needs a key of its own.",
+    );
     this.imageUri = `${this.repository.repositoryUrl}:${this.tag}`;
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,
