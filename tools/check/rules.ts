@@ -175,7 +175,8 @@ const SECRET_SOURCES: Record<string, { secret: readonly string[] }> = {
   aws_ssm_parameter: { secret: ["value", "insecure_value"] },
   aws_kms_secrets: { secret: ["plaintext"] },
   aws_secretsmanager_random_password: { secret: ["random_password"] },
-  // A registry password valid 12 hours; fine in a provider block (not stored), not in a resource argument.
+  // A registry password valid 12 hours. A provider block may use it (the data source's copy in the state expires
+  // within 12 hours); a resource argument would keep it in that resource's plan and state.
   aws_ecr_authorization_token: { secret: ["authorization_token", "password"] },
 };
 
