@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { synthesizeApp, SynthesizedStack } from "../../../tools/lib/synth";
 import { checkStack, listSuppressions, unsuppressed } from "../../../tools/check/engine";
 import { main } from "../../../tools/check/main";
+import { rulesMarkdown, suppressionsMarkdown } from "../../../tools/check/markdown";
 import { RULES } from "../../../tools/check/rules";
 
 /**
@@ -71,6 +72,12 @@ describe("the synthesized app", () => {
       .map((s) => `${s.stack} ${s.address} ${s.rule}`);
     expect(unlisted).toEqual([]);
   });
+
+  it("has the tables of docs/security.md exactly as `npm run check -- --markdown` prints them", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "../../..", "docs", "security.md"), "utf8");
+    expect(doc).toContain(rulesMarkdown(RULES));
+    expect(doc).toContain(suppressionsMarkdown(listSuppressions(app.stacks)));
+  });
 });
 
 describe("npm run check (main)", () => {
@@ -103,7 +110,7 @@ describe("npm run check (main)", () => {
     await expect(main(["--strict"])).rejects.toThrow(/unknown argument "--strict".*--verbose/);
   });
 
-  it("prints the rule table and the suppression list for the README", async () => {
+  it("prints the rule table and the suppression list for docs/security.md", async () => {
     expect(await main(["--dir", app.outdir, "--markdown"])).toBe(0);
     const text = logged.join("\n");
     for (const r of RULES) expect(text).toContain(`| ${r.id} |`);
