@@ -92,6 +92,9 @@ export function hashTree(dir: string): string {
   return hash.digest("hex");
 }
 
+/** What the build context and Dockerfile paths may contain (they go into a shell command line). */
+const SAFE_PATH = /^(?!\/)[\w.\/-]+$/;
+
 /** Tag prefix of the images `terraform apply` builds; the pipeline's commit tags never start with it. */
 export const SOURCE_TAG_PREFIX = "src-";
 
@@ -134,6 +137,15 @@ export class WorkerImage extends Construct {
     const contextDir = props.contextDir ?? "app-code";
     const dockerfile = props.dockerfile ?? "worker/Dockerfile";
     const keepImages = props.keepImages ?? 30;
+    // Both go into the build's command line as they are: no character a shell would read, and they must exist.
+    for (const [name, value] of [["contextDir", contextDir], ["dockerfile", dockerfile]]) {
+      if (!SAFE_PATH.test(value)) {
+        throw new Error(`WorkerImage ${name} "${value}" is not allowed: use a relative path of letters, digits and _ . / - only.`);
+      }
+    }
+    if (!fs.existsSync(path.join(PROJECT_ROOT, contextDir, dockerfile))) {
+      throw new Error(`WorkerImage dockerfile "${dockerfile}" does not exist in the build context "${contextDir}" (project folder).`);
+    }
     const contextHash = hashTree(path.join(PROJECT_ROOT, contextDir));
     this.tag = `${SOURCE_TAG_PREFIX}${contextHash.slice(0, 12)}`;
 
@@ -197,8 +209,8 @@ export class WorkerImage extends Construct {
             type: "local-exec",
             // Terraform runs in cdktf.out/stacks/<stack>; the build context is the project's app-code folder.
             workingDir: `\${path.module}/../../../${contextDir}`,
-            // Every value here is a literal or an ECR repository URL (no shell metacharacters), so one command
-            // line works in sh and in cmd.exe.
+            // The paths are checked above and an ECR repository URL has no shell metacharacters, so one
+            // command line works in sh and in cmd.exe.
             command: `docker build --platform linux/amd64 --file ${dockerfile} --tag ${this.imageUri} .`,
           },
         ],
