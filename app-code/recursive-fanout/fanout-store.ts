@@ -55,6 +55,16 @@ export type LeaseResult = { taken: true; created: boolean } | { taken: false; wh
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException || (err as { name?: string })?.name === "ConditionalCheckFailedException";
 
+/** A conditional write's result, or `otherwise` when its condition did not hold; other errors are thrown. */
+async function conditional<T>(write: () => Promise<T>, otherwise: T): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isConditionFailure(err)) return otherwise;
+    throw err;
+  }
+}
+
 export class FanoutStore {
   constructor(
     private readonly doc: Pick<DynamoDBDocumentClient, "send">,
@@ -86,12 +96,8 @@ export class FanoutStore {
       pruned: 0,
       expiresAt: this.expiresAt(),
     };
-    try {
-      await this.doc.send(new PutCommand({ TableName: this.options.tableName, Item: run, ConditionExpression: "attribute_not_exists(nodeId)" }));
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    const put = () => this.doc.send(new PutCommand({ TableName: this.options.tableName, Item: run, ConditionExpression: "attribute_not_exists(nodeId)" }));
+    if (!(await conditional(async () => (await put(), true), false))) return false;
     await this.claim(runId, { nodeId: rootNodeId, depth: 0 });
     return true;
   }
@@ -113,50 +119,38 @@ export class FanoutStore {
    */
   async takeLease(runId: string, nodeId: string, depth: number, owner: string, leaseMs: number): Promise<LeaseResult> {
     const now = this.now();
-    try {
-      const res = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: this.key(runId, nodeId),
-          UpdateExpression: "SET leaseOwner = :owner, leaseUntil = :until, #s = if_not_exists(#s, :queued), #d = if_not_exists(#d, :depth), expiresAt = if_not_exists(expiresAt, :expires)",
-          ConditionExpression: "(attribute_not_exists(#s) OR #s <> :done) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)",
-          // Both are DynamoDB reserved words.
-          ExpressionAttributeNames: { "#s": "status", "#d": "depth" },
-          ExpressionAttributeValues: {
-            ":owner": owner,
-            ":until": now + leaseMs,
-            ":now": now,
-            ":queued": "queued",
-            ":done": "done",
-            ":depth": depth,
-            ":expires": this.expiresAt(),
-          },
-          ReturnValues: "UPDATED_OLD",
-        }),
-      );
-      return { taken: true, created: res.Attributes?.status === undefined };
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const node = await this.getNode(runId, nodeId);
-      return node?.status === "done" ? { taken: false, why: "done" } : { taken: false, why: "leased", owner: node?.leaseOwner };
-    }
+    const update = new UpdateCommand({
+      TableName: this.options.tableName,
+      Key: this.key(runId, nodeId),
+      UpdateExpression: "SET leaseOwner = :owner, leaseUntil = :until, #s = if_not_exists(#s, :queued), #d = if_not_exists(#d, :depth), expiresAt = if_not_exists(expiresAt, :expires)",
+      ConditionExpression: "(attribute_not_exists(#s) OR #s <> :done) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)",
+      // Both are DynamoDB reserved words.
+      ExpressionAttributeNames: { "#s": "status", "#d": "depth" },
+      ExpressionAttributeValues: {
+        ":owner": owner,
+        ":until": now + leaseMs,
+        ":now": now,
+        ":queued": "queued",
+        ":done": "done",
+        ":depth": depth,
+        ":expires": this.expiresAt(),
+      },
+      ReturnValues: "UPDATED_OLD",
+    });
+    const taken = await conditional(async () => ({ created: (await this.doc.send(update)).Attributes?.status === undefined }), undefined);
+    if (taken) return { taken: true, ...taken };
+    const node = await this.getNode(runId, nodeId);
+    return node?.status === "done" ? { taken: false, why: "done" } : { taken: false, why: "leased", owner: node?.leaseOwner };
   }
 
   /** Claims a node as queued: true only for the one caller that created its record. */
   async claim(runId: string, child: { nodeId: string; depth: number; parentId?: string }): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: { runId, ...child, status: "queued", expiresAt: this.expiresAt() },
-          ConditionExpression: "attribute_not_exists(nodeId)",
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    const put = new PutCommand({
+      TableName: this.options.tableName,
+      Item: { runId, ...child, status: "queued", expiresAt: this.expiresAt() },
+      ConditionExpression: "attribute_not_exists(nodeId)",
+    });
+    return conditional(async () => (await this.doc.send(put), true), false);
   }
 
   /** Consistent reads of many nodes (100 keys per call; unprocessed keys retried, a bounded number of times). */
@@ -178,43 +172,29 @@ export class FanoutStore {
 
   /** Marks a node done once: the status it had, or undefined when it was done already (someone else counted it). */
   async markDone(runId: string, nodeId: string): Promise<NodeStatus | undefined> {
-    try {
-      const res = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: this.key(runId, nodeId),
-          UpdateExpression: "SET #s = :done REMOVE leaseOwner, leaseUntil",
-          ConditionExpression: "attribute_exists(nodeId) AND #s <> :done",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":done": "done" },
-          ReturnValues: "UPDATED_OLD",
-        }),
-      );
-      return (res.Attributes?.status as NodeStatus | undefined) ?? "queued";
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      throw err;
-    }
+    const update = new UpdateCommand({
+      TableName: this.options.tableName,
+      Key: this.key(runId, nodeId),
+      UpdateExpression: "SET #s = :done REMOVE leaseOwner, leaseUntil",
+      ConditionExpression: "attribute_exists(nodeId) AND #s <> :done",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":done": "done" },
+      ReturnValues: "UPDATED_OLD",
+    });
+    return conditional(async () => ((await this.doc.send(update)).Attributes?.status as NodeStatus | undefined) ?? "queued", undefined);
   }
 
   /** Marks a queued node failed (its last attempt failed) and frees its lease: true when this call changed it. */
   async markFailed(runId: string, nodeId: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: this.key(runId, nodeId),
-          UpdateExpression: "SET #s = :failed REMOVE leaseOwner, leaseUntil",
-          ConditionExpression: "#s = :queued",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":failed": "failed", ":queued": "queued" },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+    const update = new UpdateCommand({
+      TableName: this.options.tableName,
+      Key: this.key(runId, nodeId),
+      UpdateExpression: "SET #s = :failed REMOVE leaseOwner, leaseUntil",
+      ConditionExpression: "#s = :queued",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":failed": "failed", ":queued": "queued" },
+    });
+    return conditional(async () => (await this.doc.send(update), true), false);
   }
 
   /** Atomic ADD to the run's counters (zero deltas are left out; nothing is sent when all are zero). */

@@ -3,6 +3,7 @@
  * a JSON body `{"id": string, "duration": seconds}`.
  */
 import { randomUUID } from "node:crypto";
+import { parseJsonObject } from "./json-body";
 import { preview } from "./preview";
 
 export interface WorkMessage {
@@ -19,17 +20,9 @@ export type ParseResult = { ok: true; message: WorkMessage } | { ok: false; reas
  * `id` is optional (the SQS MessageId identifies the message in logs anyway).
  */
 export function parseWorkMessage(body: string | undefined, maxDurationSeconds: number): ParseResult {
-  if (body === undefined) return { ok: false, reason: "empty body" };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return { ok: false, reason: "body is not JSON" };
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, reason: "body is not a JSON object" };
-  }
-  const { id, duration } = parsed as Record<string, unknown>;
+  const parsed = parseJsonObject(body);
+  if (!parsed.ok) return parsed;
+  const { id, duration } = parsed.value;
   if (duration === undefined) return { ok: false, reason: "duration is missing" };
   if (typeof duration !== "number") return { ok: false, reason: `duration is not a number: ${preview(duration)}` };
   // JSON.parse turns 1e309 into Infinity.

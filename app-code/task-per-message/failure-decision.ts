@@ -8,6 +8,7 @@
  *   failure: re-enqueue with attempt + 1, or dead-letter after `maxAttempts`;
  * - a task whose job cannot be read back from its overrides is dead-lettered as the raw event, never dropped.
  */
+import { preview } from "../shared/preview";
 import { Job, jobFromEnvironment, KeyValue } from "./job-message";
 
 /** The parts of the event's `detail` the decision reads (the event carries many more). */
@@ -59,9 +60,9 @@ export function failureReason(detail: TaskStateDetail, containerName: string): s
 }
 
 export function decideStoppedTask(detail: TaskStateDetail, options: DecisionOptions): StopDecision {
-  if (detail.lastStatus !== "STOPPED") return { action: "ignore", reason: `lastStatus is ${detail.lastStatus ?? "missing"}, not STOPPED` };
+  if (detail.lastStatus !== "STOPPED") return { action: "ignore", reason: `lastStatus is ${preview(detail.lastStatus ?? "missing", 40)}, not STOPPED` };
   if (detail.startedBy !== options.startedBy) {
-    return { action: "ignore", reason: `startedBy ${JSON.stringify(detail.startedBy ?? null)} is not the launcher's ${JSON.stringify(options.startedBy)}` };
+    return { action: "ignore", reason: `startedBy ${preview(detail.startedBy ?? null)} is not the launcher's ${JSON.stringify(options.startedBy)}` };
   }
   const failure = failureReason(detail, options.containerName);
   const override = detail.overrides?.containerOverrides?.find((o) => o.name === options.containerName);

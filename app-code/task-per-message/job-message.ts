@@ -5,8 +5,11 @@
  * - the same environment read back from a STOPPED task's event, so the failure handler can re-enqueue the job.
  *
  * The job carries a reference to its data (`input`, e.g. an S3 URI), never the data: RunTask overrides are limited
- * to 8,192 characters in total, JSON punctuation included.
+ * to 8,192 characters in total, JSON punctuation included. Reasons quote values of a body only through `preview`
+ * (bounded, never throws).
  */
+import { parseJsonObject } from "../shared/json-body";
+import { preview } from "../shared/preview";
 
 export interface Job {
   /** Names the job in logs and task tags: 1-128 characters allowed in ECS tag values. */
@@ -60,7 +63,7 @@ const CLIENT_TOKEN_PATTERN = /^[\x21-\x7e]{1,64}$/;
 export function clientTokenFor(launch: JobLaunch): Parsed<string> {
   const token = launch.retryOf === undefined ? launch.messageId : `retry-${launch.retryOf.split("/").pop()}`;
   if (!CLIENT_TOKEN_PATTERN.test(token)) {
-    return { ok: false, reason: `client token ${JSON.stringify(token)} is invalid: expected 1-64 characters from ! to ~` };
+    return { ok: false, reason: `client token ${preview(token)} is invalid: expected 1-64 characters from ! to ~` };
   }
   return { ok: true, value: token };
 }
@@ -75,41 +78,30 @@ export const JOB_ENV = {
   messageId: "JOB_MESSAGE_ID",
 } as const;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** Validates a job's fields (from a message body or from an environment read back). Never throws. */
 export function validateJob(fields: Record<string, unknown>): Parsed<Job> {
   const unknown = Object.keys(fields).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length > 0) return { ok: false, reason: `unknown field(s) ${unknown.join(", ")} (allowed: ${FIELDS.join(", ")})` };
+  if (unknown.length > 0) return { ok: false, reason: `unknown field(s) ${unknown.slice(0, 5).map((k) => preview(k, 40)).join(", ")}${unknown.length > 5 ? ", …" : ""} (allowed: ${FIELDS.join(", ")})` };
   const { id, input, duration = 0, failAttempts = 0 } = fields;
   if (id === undefined) return { ok: false, reason: "id is missing" };
   if (typeof id !== "string" || !JOB_ID_PATTERN.test(id) || /^aws:/i.test(id)) {
-    return { ok: false, reason: `id ${JSON.stringify(id)} is invalid: expected 1-128 letters, digits, spaces or _ . : / = + - @, not starting with aws:` };
+    return { ok: false, reason: `id ${preview(id)} is invalid: expected 1-128 letters, digits, spaces or _ . : / = + - @, not starting with aws:` };
   }
   if (input === undefined) return { ok: false, reason: "input is missing" };
-  if (typeof input !== "string" || input.trim() === "") return { ok: false, reason: `input ${JSON.stringify(input)} is not a non-empty string` };
+  if (typeof input !== "string" || input.trim() === "") return { ok: false, reason: `input ${preview(input)} is not a non-empty string` };
   if (typeof duration !== "number" || !Number.isFinite(duration) || duration < 0 || duration > MAX_JOB_DURATION_SECONDS) {
-    return { ok: false, reason: `duration ${JSON.stringify(duration)} is invalid: expected seconds from 0 up to ${MAX_JOB_DURATION_SECONDS}` };
+    return { ok: false, reason: `duration ${preview(duration)} is invalid: expected seconds from 0 up to ${MAX_JOB_DURATION_SECONDS}` };
   }
   if (typeof failAttempts !== "number" || !Number.isInteger(failAttempts) || failAttempts < 0 || failAttempts > MAX_FAIL_ATTEMPTS) {
-    return { ok: false, reason: `failAttempts ${JSON.stringify(failAttempts)} is invalid: expected an integer from 0 up to ${MAX_FAIL_ATTEMPTS}` };
+    return { ok: false, reason: `failAttempts ${preview(failAttempts)} is invalid: expected an integer from 0 up to ${MAX_FAIL_ATTEMPTS}` };
   }
   return { ok: true, value: { id, input, duration, failAttempts } };
 }
 
 /** Parses and validates an SQS message body. Never throws: a bad body is a result the launcher reports. */
 export function parseJobBody(body: string | undefined): Parsed<Job> {
-  if (body === undefined || body === "") return { ok: false, reason: "empty body" };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return { ok: false, reason: "body is not JSON" };
-  }
-  if (!isObject(parsed)) return { ok: false, reason: "body is not a JSON object" };
-  return validateJob(parsed);
+  const parsed = parseJsonObject(body);
+  return parsed.ok ? validateJob(parsed.value) : parsed;
 }
 
 /** The body that re-enqueues or dead-letters a job: the same schema the producer sends. */
@@ -122,7 +114,7 @@ export function parseAttempt(value: string | undefined, label = `message attribu
   if (value === undefined) return { ok: true, value: 1 };
   const n = Number(value);
   if (value.trim() === "" || !Number.isInteger(n) || n < 1 || n > MAX_FAIL_ATTEMPTS + 1) {
-    return { ok: false, reason: `${label}=${JSON.stringify(value)} is invalid: expected an integer from 1 up to ${MAX_FAIL_ATTEMPTS + 1}` };
+    return { ok: false, reason: `${label}=${preview(value)} is invalid: expected an integer from 1 up to ${MAX_FAIL_ATTEMPTS + 1}` };
   }
   return { ok: true, value: n };
 }

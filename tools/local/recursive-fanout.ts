@@ -17,6 +17,7 @@ import { runStatus, startRun } from "../../app-code/recursive-fanout/run-control
 import { SyntheticTree } from "../../app-code/recursive-fanout/synthetic-tree";
 import type { Log } from "../../app-code/worker/src/log";
 import { formatStatus } from "../fanout";
+import { seededRandom } from "../simulator/random";
 import { LocalFanoutWorker, startFanoutEnvironment, startFanoutWorker } from "./fanout-environment";
 import { addSendFaults } from "./sqs-faults";
 
@@ -26,18 +27,6 @@ function numberOption(name: string, raw: string | undefined, min: number, max: n
     throw new Error(`--${name}=${raw} is invalid: expected ${integer ? "an integer" : "a number"} from ${min} up to ${max}`);
   }
   return n;
-}
-
-/** mulberry32: a small seeded generator (which calls it hits still depends on which worker takes which node). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 export async function runRecursiveFanoutLocally(argv: string[]): Promise<number> {
@@ -109,7 +98,8 @@ export async function runRecursiveFanoutLocally(argv: string[]): Promise<number>
       };
     };
     for (let w = 0; w < workerCount; w++) {
-      const random = seeded(1000 + w);
+      // Seeded (which calls a draw hits still depends on which worker takes which node).
+      const random = seededRandom(1000 + w);
       const recordPosts = (entries: SendMessageBatchRequestEntry[]) => {
         for (const e of entries) {
           const nodeId = JSON.parse(e.MessageBody ?? "{}").nodeId as string;

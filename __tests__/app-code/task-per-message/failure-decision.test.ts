@@ -66,6 +66,6 @@ test("a failed task whose job cannot be read back goes to the DLQ as the event, 
 });
 
 test("events that are not a STOPPED task of the launcher are ignored", () => {
-  expect(decideStoppedTask(stopped(1, { exitCode: 1, lastStatus: "RUNNING" }), options)).toMatchObject({ action: "ignore", reason: "lastStatus is RUNNING, not STOPPED" });
+  expect(decideStoppedTask(stopped(1, { exitCode: 1, lastStatus: "RUNNING" }), options)).toMatchObject({ action: "ignore", reason: 'lastStatus is "RUNNING", not STOPPED' });
   expect(decideStoppedTask(stopped(1, { exitCode: 1, startedBy: "someone" }), options)).toMatchObject({ action: "ignore" });
 });

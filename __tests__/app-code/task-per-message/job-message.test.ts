@@ -18,7 +18,7 @@ test("a valid body gives the job, with defaults for the demo fields", () => {
 
 test.each([
   [undefined, "empty body"],
-  ["", "empty body"],
+  ["", "body is not JSON"],
   ["not json", "body is not JSON"],
   ["[1]", "body is not a JSON object"],
   ['{"input":"s3://b/c"}', "id is missing"],
@@ -30,7 +30,7 @@ test.each([
   ['{"id":"a","input":"x","duration":-1}', "duration -1 is invalid: expected seconds from 0 up to 86400"],
   ['{"id":"a","input":"x","duration":"5"}', 'duration "5" is invalid'],
   ['{"id":"a","input":"x","failAttempts":1.5}', "failAttempts 1.5 is invalid"],
-  ['{"id":"a","input":"x","payload":"…"}', "unknown field(s) payload (allowed: id, input, duration, failAttempts)"],
+  ['{"id":"a","input":"x","payload":"…"}', 'unknown field(s) "payload" (allowed: id, input, duration, failAttempts)'],
 ])("body %j is rejected: %s", (body, reason) => {
   const parsed = parseJobBody(body);
   expect(parsed.ok).toBe(false);

@@ -40,11 +40,14 @@ export interface FailureHandlerDeps {
 }
 
 const text = (StringValue: string) => ({ DataType: "String", StringValue });
+const number = (n: number) => ({ DataType: "Number", StringValue: String(n) });
 
 export async function handleTaskStopped(event: TaskStateChangeEvent, config: FailureHandlerConfig, deps: FailureHandlerDeps): Promise<StopDecision> {
   const { sqs, log } = deps;
   const decision = decideStoppedTask(event.detail, config);
   const taskArn = event.detail.taskArn ?? "unknown";
+  const send = (QueueUrl: string, MessageBody: string, MessageAttributes: Record<string, { DataType: string; StringValue: string }>) =>
+    sqs.send(new SendMessageCommand({ QueueUrl, MessageBody, MessageAttributes }));
   switch (decision.action) {
     case "ignore":
       log.info("event ignored", { eventId: event.id, taskArn, reason: decision.reason });
@@ -53,41 +56,16 @@ export async function handleTaskStopped(event: TaskStateChangeEvent, config: Fai
       log.info("job succeeded", { taskArn, jobId: decision.job?.id, attempt: decision.attempt });
       break;
     case "retry":
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: config.queueUrl,
-          MessageBody: jobBody(decision.job),
-          MessageAttributes: {
-            [ATTEMPT_ATTRIBUTE]: { DataType: "Number", StringValue: String(decision.nextAttempt) },
-            [RETRY_OF_ATTRIBUTE]: text(taskArn),
-          },
-        }),
-      );
+      await send(config.queueUrl, jobBody(decision.job), { [ATTEMPT_ATTRIBUTE]: number(decision.nextAttempt), [RETRY_OF_ATTRIBUTE]: text(taskArn) });
       log.warn("job failed; re-enqueued", { taskArn, jobId: decision.job.id, attempt: decision.attempt, nextAttempt: decision.nextAttempt, reason: decision.reason });
       break;
     case "dead-letter":
       // `failedAttempts`, not `attempt`: a job redriven from the DLQ starts again at attempt 1.
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: config.dlqUrl,
-          MessageBody: jobBody(decision.job),
-          MessageAttributes: {
-            failedAttempts: { DataType: "Number", StringValue: String(decision.attempt) },
-            failureReason: text(decision.reason),
-            taskArn: text(taskArn),
-          },
-        }),
-      );
+      await send(config.dlqUrl, jobBody(decision.job), { failedAttempts: number(decision.attempt), failureReason: text(decision.reason), taskArn: text(taskArn) });
       log.error("job failed on its last attempt; sent to the DLQ", { taskArn, jobId: decision.job.id, attempt: decision.attempt, reason: decision.reason });
       break;
     case "dead-letter-event":
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: config.dlqUrl,
-          MessageBody: JSON.stringify(event),
-          MessageAttributes: { failureReason: text(decision.reason), taskArn: text(taskArn) },
-        }),
-      );
+      await send(config.dlqUrl, JSON.stringify(event), { failureReason: text(decision.reason), taskArn: text(taskArn) });
       log.error("job task failed and its job is unreadable; the event was sent to the DLQ", { taskArn, reason: decision.reason });
       break;
   }
