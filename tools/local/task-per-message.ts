@@ -1,5 +1,6 @@
 /**
- * `npm run local -- --stack sqs-task-per-message [--jobs 6 --max-running 3 --max-attempts 3 --timeout 120]`
+ * `npm run local -- --stack sqs-task-per-message [--jobs 6 --max-running 3 --max-attempts 3 --visibility 2
+ *   --max-receive 5 --timeout 120]`
  *
  * The task-per-message pattern on this machine: fauxqs holds the job queue and its DLQ; a stand-in for Lambda's
  * event source mapping feeds the launcher Lambda's handler; the ECS stand-in's RunTask starts the job container
@@ -61,12 +62,16 @@ export async function runTaskPerMessageLocally(argv: string[]): Promise<number> 
       jobs: { type: "string", default: "6" },
       "max-running": { type: "string", default: "3" },
       "max-attempts": { type: "string", default: "3" },
+      visibility: { type: "string", default: "2" },
+      "max-receive": { type: "string", default: "5" },
       timeout: { type: "string", default: "120" },
     },
   });
   const jobCount = intOption("jobs", values.jobs, 1, 200);
   const maxRunning = intOption("max-running", values["max-running"], 1, 50);
   const maxAttempts = intOption("max-attempts", values["max-attempts"], 1, 10);
+  const visibilitySeconds = intOption("visibility", values.visibility, 1, 60);
+  const maxReceiveCount = intOption("max-receive", values["max-receive"], 2, 20);
   const timeoutSeconds = intOption("timeout", values.timeout, 10, 3600);
   const started = Date.now();
   const tmp = mkdtempSync(path.join(tmpdir(), "task-per-message-"));
@@ -75,8 +80,8 @@ export async function runTaskPerMessageLocally(argv: string[]): Promise<number> 
   let ecs: Awaited<ReturnType<typeof startEcsStandIn>> | undefined;
   try {
     const bundle = await bundleWorker(path.join(tmp, "job.js"), "node20", "app-code/task-per-message/job/main.ts");
-    // Visibility 2 s: a record over the cap or malformed comes back quickly. Five receives before the DLQ.
-    const queues = await createLocalQueues(fauxqs, { name: "jobs", fifo: false, visibilityTimeoutSeconds: 2, maxReceiveCount: 5 });
+    // A short visibility timeout (2 s by default): a record over the cap or malformed comes back quickly.
+    const queues = await createLocalQueues(fauxqs, { name: "jobs", fifo: false, visibilityTimeoutSeconds: visibilitySeconds, maxReceiveCount });
     const queueArn = (await queues.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;
 
     const decisions: Array<StopDecision & { jobId?: string }> = [];
@@ -150,6 +155,7 @@ export async function runTaskPerMessageLocally(argv: string[]): Promise<number> 
     }
     const mustSucceed = [...plain, ...special.filter((j) => j.id !== "always-fails")].map((j) => j.id);
     console.log(`fauxqs on ${fauxqs.endpoint}, ECS stand-in on ${ecs.url}; cap ${maxRunning} running tasks, ${maxAttempts} attempts per job`);
+    console.log(`job bundle in ${tmp}`);
     console.log(`sent ${plain.length + special.length} jobs and ${malformed.length} malformed messages`);
 
     const source = startEventSource({
