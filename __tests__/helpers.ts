@@ -1,8 +1,15 @@
+import { Testing } from "cdktf";
+import { BaseStack } from "../src/base-stack";
 import { loadSettings, Settings, SettingsSource } from "../src/settings";
 
 /** Settings as the defaults give them, with optional overrides (context keys, as in cdktf.json). */
 export function testSettings(context: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): Settings {
   return loadSettings({ context, env });
+}
+
+/** An empty stack with the app's readable Terraform names (`<construct>_<child>`), to synthesize one construct in. */
+export function constructStack(): BaseStack {
+  return new (class extends BaseStack {})(Testing.app(), "test", { settings: testSettings(), blueprintTag: "test" });
 }
 
 export interface TerraformJson {

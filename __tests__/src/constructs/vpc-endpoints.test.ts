@@ -1,0 +1,88 @@
+import { Testing } from "cdktf";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { CoreInfraLookup } from "../../../src/constructs/core-infra-lookup";
+import { VpcEndpoints } from "../../../src/constructs/vpc-endpoints";
+import { constructStack, resourcesOf, TerraformJson } from "../../helpers";
+
+function synth(services?: string[]): { synthesized: string; json: TerraformJson } {
+  const stack = constructStack();
+  new VpcEndpoints(stack, "endpoints", {
+    name: "demo",
+    region: "eu-west-1",
+    vpcId: "vpc-1",
+    subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+    routeTableIds: ["rtb-private"],
+    clientSecurityGroupIds: ["sg-worker", "sg-producer"],
+    interfaceServices: services,
+  });
+  const synthesized = Testing.synth(stack);
+  return { synthesized, json: JSON.parse(synthesized) };
+}
+
+describe("VpcEndpoints", () => {
+  it("by default: interface endpoints for sqs, ecr.api, ecr.dkr and logs with private DNS in every subnet", () => {
+    const { json } = synth();
+    const endpoints = resourcesOf(json, "aws_vpc_endpoint");
+    const interfaces = Object.values(endpoints).filter((e) => e.vpc_endpoint_type === "Interface");
+    expect(interfaces.map((e) => e.service_name).sort()).toEqual([
+      "com.amazonaws.eu-west-1.ecr.api",
+      "com.amazonaws.eu-west-1.ecr.dkr",
+      "com.amazonaws.eu-west-1.logs",
+      "com.amazonaws.eu-west-1.sqs",
+    ]);
+    for (const e of interfaces) {
+      expect(e).toMatchObject({
+        vpc_id: "vpc-1",
+        private_dns_enabled: true,
+        subnet_ids: ["subnet-a", "subnet-b", "subnet-c"],
+        security_group_ids: ["${aws_security_group.endpoints_security_group.id}"],
+      });
+      expect(e.policy).toBeUndefined();
+    }
+  });
+
+  it("adds the services asked for, one each, and refuses one listed twice", () => {
+    const { json } = synth(["sqs", "ecr.api", "ecr.dkr", "logs", "monitoring", "ssmmessages"]);
+    expect(Object.keys(resourcesOf(json, "aws_vpc_endpoint")).sort()).toEqual(
+      ["endpoints_ecr_api", "endpoints_ecr_dkr", "endpoints_logs", "endpoints_monitoring", "endpoints_s3", "endpoints_sqs", "endpoints_ssmmessages"],
+    );
+    expect(() => synth(["sqs", "sqs"])).toThrow("interface endpoint services listed twice: sqs, sqs");
+  });
+
+  it("admits HTTPS from the tasks' security groups only, and sends nothing", () => {
+    const sg = resourcesOf(synth().json, "aws_security_group").endpoints_security_group;
+    expect(sg.ingress).toEqual([
+      expect.objectContaining({ protocol: "tcp", from_port: 443, to_port: 443, security_groups: ["sg-worker", "sg-producer"] }),
+    ]);
+    expect(sg.ingress[0].cidr_blocks ?? []).toEqual([]);
+    expect(sg.egress).toEqual([]);
+  });
+
+  it("puts the S3 gateway endpoint (ECR's image layers) on the private route tables", () => {
+    expect(synth().synthesized).toHaveResourceWithProperties(VpcEndpoint, {
+      service_name: "com.amazonaws.eu-west-1.s3",
+      vpc_endpoint_type: "Gateway",
+      route_table_ids: ["rtb-private"],
+    });
+  });
+});
+
+describe("CoreInfraLookup", () => {
+  it("looks up public subnets and private route tables only when asked, once each", () => {
+    const stack = constructStack();
+    const core = new CoreInfraLookup(stack, "core", { coreInfraName: "core-infra" });
+    const before = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    expect(Object.keys(before.data ?? {}).sort()).toEqual(["aws_ecs_cluster", "aws_iam_role", "aws_subnets", "aws_vpc"]);
+    expect(core.publicSubnets()).toBe(core.publicSubnets());
+    expect(core.privateRouteTables()).toBe(core.privateRouteTables());
+    const after = JSON.parse(Testing.synth(stack)) as TerraformJson;
+    expect(after.data?.aws_subnets?.core_public_subnets.filter).toEqual([
+      { name: "vpc-id", values: ["${data.aws_vpc.core_vpc.id}"] },
+      { name: "tag:Name", values: ["core-infra-public-*"] },
+    ]);
+    expect(after.data?.aws_route_tables?.core_private_route_tables).toMatchObject({
+      vpc_id: "${data.aws_vpc.core_vpc.id}",
+      filter: [{ name: "tag:Name", values: ["core-infra-private"] }],
+    });
+  });
+});
