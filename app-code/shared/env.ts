@@ -43,3 +43,18 @@ export function readNumber(env: Env, name: string, rule: NumberRule): number {
   }
   return value;
 }
+
+/** One of a fixed set of words (case as written); unset or empty gives the default. */
+export function readChoice<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected one of ${choices.join(", ")}`);
+  }
+  return raw as T;
+}
+
+/** `true` or `false`; unset or empty gives the default. */
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  return readChoice(env, name, ["true", "false"], fallback ? "true" : "false") === "true";
+}

@@ -3,6 +3,7 @@
  * a JSON body `{"id": string, "duration": seconds}`.
  */
 import { randomUUID } from "node:crypto";
+import { preview } from "./preview";
 
 export interface WorkMessage {
   id: string;
@@ -14,7 +15,8 @@ export type ParseResult = { ok: true; message: WorkMessage } | { ok: false; reas
 
 /**
  * Validates a body. Never throws: a bad body is a result, so the worker can log it and leave the message for the
- * dead-letter queue. `id` is optional (the SQS MessageId identifies the message in logs anyway).
+ * dead-letter queue. Reasons quote values from the body only through `preview` (bounded, cannot throw).
+ * `id` is optional (the SQS MessageId identifies the message in logs anyway).
  */
 export function parseWorkMessage(body: string | undefined, maxDurationSeconds: number): ParseResult {
   if (body === undefined) return { ok: false, reason: "empty body" };
@@ -29,15 +31,15 @@ export function parseWorkMessage(body: string | undefined, maxDurationSeconds: n
   }
   const { id, duration } = parsed as Record<string, unknown>;
   if (duration === undefined) return { ok: false, reason: "duration is missing" };
-  if (typeof duration !== "number" || !Number.isFinite(duration)) {
-    return { ok: false, reason: `duration is not a number: ${JSON.stringify(duration)}` };
-  }
+  if (typeof duration !== "number") return { ok: false, reason: `duration is not a number: ${preview(duration)}` };
+  // JSON.parse turns 1e309 into Infinity.
+  if (!Number.isFinite(duration)) return { ok: false, reason: `duration is not a finite number: ${preview(duration)}` };
   if (duration < 0) return { ok: false, reason: `duration is negative: ${duration}` };
   if (duration > maxDurationSeconds) {
     return { ok: false, reason: `duration ${duration} s exceeds the maximum of ${maxDurationSeconds} s` };
   }
   if (id !== undefined && typeof id !== "string" && typeof id !== "number") {
-    return { ok: false, reason: `id is neither a string nor a number: ${JSON.stringify(id)}` };
+    return { ok: false, reason: `id is neither a string nor a number: ${preview(id)}` };
   }
   return { ok: true, message: { id: id === undefined ? "" : String(id), duration } };
 }

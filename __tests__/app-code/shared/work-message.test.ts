@@ -16,8 +16,20 @@ describe("parseWorkMessage", () => {
     ['{"duration":-0.1}', "duration is negative: -0.1"],
     ['{"duration":901}', "duration 901 s exceeds the maximum of 900 s"],
     ['{"id":{},"duration":1}', "id is neither a string nor a number: {}"],
+    // JSON.stringify would print null for it.
+    ['{"duration":1e309}', "duration is not a finite number: Infinity"],
   ])("rejects %p: %s", (body, reason) => {
     expect(parseWorkMessage(body, 900)).toEqual({ ok: false, reason });
+  });
+
+  test("hostile bodies: a 5,000-deep array and a 250 KB string give short reasons instead of a throw or an echo", () => {
+    const deep = `${"[".repeat(5000)}${"]".repeat(5000)}`;
+    expect(parseWorkMessage(`{"duration":${deep}}`, 900)).toEqual({ ok: false, reason: "duration is not a number: [[[… 1 items]]]" });
+    expect(parseWorkMessage(`{"id":${deep},"duration":1}`, 900)).toEqual({ ok: false, reason: "id is neither a string nor a number: [[[… 1 items]]]" });
+    expect(parseWorkMessage(`{"duration":"${"d".repeat(250_000)}"}`, 900)).toEqual({
+      ok: false,
+      reason: `duration is not a number: "${"d".repeat(96)}"… (250000 chars)`,
+    });
   });
 });
 

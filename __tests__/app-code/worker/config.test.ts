@@ -13,6 +13,7 @@ test("defaults: blueprint metric names, concurrency 1, 20 s long poll, 120 s sto
     metricFlushSeconds: 60,
     receiveWaitSeconds: 20,
     ecsAgentUri: undefined,
+    taskProtection: true,
   });
 });
 
@@ -22,6 +23,12 @@ test.each([
   [{ QUEUE_URL: "q", STOP_TIMEOUT_SECONDS: "600" }, 'STOP_TIMEOUT_SECONDS="600" is invalid: expected a number from 1 up to 120'],
   [{ QUEUE_URL: "q", MAX_DURATION_SECONDS: "0" }, 'MAX_DURATION_SECONDS="0" is invalid: expected a number greater than 0 up to 43200'],
   [{ QUEUE_URL: "q", RECEIVE_WAIT_SECONDS: "30" }, 'RECEIVE_WAIT_SECONDS="30" is invalid: expected an integer from 0 up to 20'],
+  [{ QUEUE_URL: "q", TASK_PROTECTION: "off" }, 'TASK_PROTECTION="off" is invalid: expected one of true, false'],
 ])("rejects %p", (env, message) => {
   expect(() => loadWorkerConfig(env)).toThrow(message);
+});
+
+test("task protection can be turned off (standalone RunTask tasks cannot use it)", () => {
+  expect(loadWorkerConfig({ QUEUE_URL: "q", TASK_PROTECTION: "false" }).taskProtection).toBe(false);
+  expect(loadWorkerConfig({ QUEUE_URL: "q", TASK_PROTECTION: "true" }).taskProtection).toBe(true);
 });

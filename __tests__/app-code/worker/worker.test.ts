@@ -18,6 +18,7 @@ import { startStandIns, StandIns } from "../../../tools/local/aws-stand-ins";
 import { FauxqsProcess, startFauxqs } from "../../../tools/local/fauxqs";
 import { createLocalQueues, LocalQueues, localSqsClient } from "../../../tools/local/queues";
 import { waitFor } from "../wait";
+import { recordDeletes } from "./record-deletes";
 
 let fauxqs: FauxqsProcess;
 let agent: StandIns;
@@ -104,6 +105,31 @@ test("processes every valid message, deletes it, batches the metric; poison goes
   }
 }, 15_000);
 
+test("a body that makes parsing throw (5,000-deep array) fails alone: its batch-mates are deleted once, only it reaches the DLQ", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "deep", visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
+  const deep = `{"id":"deep","duration":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+  const good = Array.from({ length: 9 }, (_, i) => JSON.stringify({ id: `ok${i}`, duration: 0.01 }));
+  // One batch of ten (ten groups, concurrency 10): the bad body among valid ones.
+  await send(queues, [...good.slice(0, 4), deep, ...good.slice(4)]);
+  const sqs = localSqsClient(fauxqs.endpoint);
+  const deletes = recordDeletes(sqs);
+  const config = loadWorkerConfig({ QUEUE_URL: queues.queueUrl, WORKER_CONCURRENCY: "10", RECEIVE_WAIT_SECONDS: "0", METRIC_FLUSH_SECONDS: "3600" });
+  const worker = new Worker(config, { sqs, cloudwatch: new CloudWatchClient({ region: "us-east-1" }), log: silentLog });
+  workers.push(worker);
+  await worker.start();
+  await waitFor("queue settled", async () => {
+    const [main, dlq] = await Promise.all([queues.main(), queues.dlq()]);
+    return main.ready + main.inflight + main.delayed === 0 && dlq.ready > 0;
+  }, 8000, async () => ({ stats: worker.stats, main: await queues.main(), dlq: await queues.dlq() }));
+  await worker.stop("test");
+
+  // Labels rather than bodies, so a failure prints ids, not 10 KB of brackets.
+  const label = (body: string) => (body === deep ? "deep" : (JSON.parse(body) as { id: string }).id);
+  expect((await queues.dlq()).bodies.map(label)).toEqual(["deep"]);
+  expect(Object.fromEntries([...deletes].map(([body, n]) => [label(body), n]))).toEqual(Object.fromEntries(good.map((b) => [label(b), 1])));
+  expect(worker.stats).toMatchObject({ processed: 9, deleteFailures: 0 });
+}, 15_000);
+
 test("work longer than the visibility timeout keeps the message hidden (extended) and is processed once", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "long-work", visibilityTimeoutSeconds: 1 });
   await send(queues, [JSON.stringify({ id: "slow", duration: 1.8 })]);
@@ -123,18 +149,24 @@ test("work longer than the visibility timeout keeps the message hidden (extended
   expect(await queues.main()).toMatchObject({ ready: 0, inflight: 0 });
 }, 10_000);
 
-test("messages returned by a long poll already under way at stop are released at once, not hidden", async () => {
+test("messages returned by a long poll already under way at stop: one that fits is processed, one that cannot is released at once", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "late", visibilityTimeoutSeconds: 30 });
-  const worker = startWorker(queues, { RECEIVE_WAIT_SECONDS: "5" });
+  // Stop window 2 s - 0.5 s margin.
+  const worker = startWorker(queues, { RECEIVE_WAIT_SECONDS: "5", STOP_TIMEOUT_SECONDS: "2", ECS_AGENT_URI: agent.url });
+  const protectionBefore = agent.protection.length;
   await worker.start();
   // start() has issued the first 5 s receive on the empty queue; give it time to reach the server.
   await new Promise((r) => setTimeout(r, 200));
   const stopping = worker.stop("test");
-  await send(queues, [JSON.stringify({ id: "late", duration: 0 })]);
+  await send(queues, [JSON.stringify({ id: "fits", duration: 0 }), JSON.stringify({ id: "too-long", duration: 20 })]);
   await stopping;
 
-  expect(worker.stats).toMatchObject({ received: 1, processed: 0, released: 1 });
-  expect(await queues.main()).toMatchObject({ ready: 1, inflight: 0 });
+  expect(worker.stats).toMatchObject({ received: 2, processed: 1, released: 1 });
+  const left = await queues.main();
+  expect(left).toMatchObject({ ready: 1, inflight: 0 });
+  expect(left.bodies.map((b) => JSON.parse(b).id)).toEqual(["too-long"]);
+  // The task is stopping: protection is not switched on for such a batch.
+  expect(agent.protection.length).toBe(protectionBefore);
 });
 
 test("at stop, a message that cannot finish in time is released at once, while the one that fits still runs", async () => {
@@ -193,7 +225,7 @@ test("messages of one FIFO group in a batch run one after the other, in order", 
   expect(deleted[0].sort()).toEqual(["rh-a1", "rh-a2", "rh-b1"]);
   // a2 waited for a1 (2 × 0.15 s); b1 ran beside them.
   expect(elapsed).toBeGreaterThanOrEqual(290);
-  expect(mock.commandCalls(ReceiveMessageCommand)[0].args[0].input.MessageSystemAttributeNames).toEqual(["MessageGroupId"]);
+  expect(mock.commandCalls(ReceiveMessageCommand)[0].args[0].input.MessageSystemAttributeNames).toEqual(["MessageGroupId", "ApproximateReceiveCount"]);
 });
 
 // Per-entry failures of a batch call cannot be provoked in fauxqs on demand; a mocked SQS client again.

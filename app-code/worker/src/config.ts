@@ -1,5 +1,5 @@
 import { AppMetricConfig, loadAppMetricConfig } from "../../shared/app-metric";
-import { Env, optionalString, readNumber, requireString } from "../../shared/env";
+import { Env, optionalString, readBoolean, readNumber, requireString } from "../../shared/env";
 
 /** Everything the worker reads from its environment (the task definition sets these). */
 export interface WorkerConfig extends AppMetricConfig {
@@ -8,7 +8,10 @@ export interface WorkerConfig extends AppMetricConfig {
   queueName: string;
   /** Messages processed at the same time, 1..10 (one SQS receive returns at most 10). Default 1. */
   concurrency: number;
-  /** A body whose duration exceeds this is invalid and left for the dead-letter queue. Default 900. */
+  /**
+   * The longest one message may take. A job still running 1 s past it is aborted and its message counts as failed;
+   * the default processor also rejects a body whose duration exceeds it. Default 900.
+   */
   maxDurationSeconds: number;
   /** The task definition's stopTimeout: time between SIGTERM and SIGKILL. Default 120. */
   stopTimeoutSeconds: number;
@@ -18,6 +21,11 @@ export interface WorkerConfig extends AppMetricConfig {
   receiveWaitSeconds: number;
   /** ECS agent base URL; task scale-in protection is skipped without it (local runs). */
   ecsAgentUri?: string;
+  /**
+   * Task scale-in protection while messages are in hand. Default true; false for tasks no service scales in
+   * (standalone RunTask tasks, where the agent refuses protection with TASK_NOT_VALID).
+   */
+  taskProtection: boolean;
 }
 
 export function loadWorkerConfig(env: Env): WorkerConfig {
@@ -32,5 +40,6 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     metricFlushSeconds: readNumber(env, "METRIC_FLUSH_SECONDS", { default: 60, min: 0, max: 3600, exclusiveMin: true }),
     receiveWaitSeconds: readNumber(env, "RECEIVE_WAIT_SECONDS", { default: 20, min: 0, max: 20, integer: true }),
     ecsAgentUri: env.ECS_AGENT_URI?.trim() || undefined,
+    taskProtection: readBoolean(env, "TASK_PROTECTION", true),
   };
 }

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
@@ -6,53 +5,73 @@ import {
   Message,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Consumer } from "sqs-consumer";
 import { metricDimensions } from "../../shared/app-metric";
-import { parseWorkMessage } from "../../shared/work-message";
+import { errorText } from "../../shared/preview";
 import { WorkerConfig } from "./config";
-import { Log } from "./log";
+import { Log, safeLog } from "./log";
 import { MetricSender, MetricsPublisher } from "./metrics-publisher";
+import { ParseResult, Processor } from "./processor";
+import { createSleepProcessor } from "./processors/sleep";
 import { protectionMinutesFor, TaskProtection } from "./task-protection";
 
 export interface WorkerDeps {
   sqs: SQSClient;
   cloudwatch: MetricSender;
   log: Log;
+  /** What a message means and how it is processed (see processor.ts). Default: the sleep processor. */
+  // `any`: the worker never looks inside a job, it only passes parse's result to process.
+  processor?: Processor<any>;
 }
 
 export interface WorkerStats {
   received: number;
   /** Processed and deleted. */
   processed: number;
-  /** Bad bodies, left for the dead-letter queue. */
+  /** Bad bodies (parse said no, or threw): made visible again at once, for the dead-letter queue. */
   invalid: number;
+  /** Processing threw or ran past its time limit: made visible again after a delay, for a retry. */
+  failed: number;
   /** Made visible again at shutdown without being processed. */
   released: number;
   deleteFailures: number;
 }
 
-type Outcome = "done" | "aborted";
+type Outcome = "done" | "failed" | "aborted";
 
 interface Job {
   message: Message;
+  messageId: string;
+  /** Started processing (not waiting behind its FIFO group any more). */
+  started: boolean;
+  /** Unknown (Infinity) until started, and for processors that give no estimate. */
   expectedEnd: number;
   abort: AbortController;
+  /** Aborted by its time limit rather than by a stop. */
+  timedOut: boolean;
   elapsedSeconds: number;
   done: Promise<Outcome>;
   /** Set when `done` settles. */
   outcome?: Outcome;
 }
 
+/** Grace past MAX_DURATION_SECONDS before a job is aborted, so a job of exactly the maximum still ends by itself. */
+const TIME_LIMIT_GRACE_MS = 1000;
+
 /**
  * The queue worker. sqs-consumer runs the long-poll loop and receives at most `concurrency` messages, only when
  * every slot is free (no prefetch: a prefetched message is hidden from ApproximateNumberOfMessagesVisible, which
- * is what the service scales on). The batch handler here does the rest: validation, the simulated work,
- * visibility extension, one DeleteMessageBatch per batch, metrics, task protection and the shutdown decisions.
+ * is what the service scales on). The batch handler here does the rest, the same for every processor: parsing and
+ * processing through the processor, each message inside its own error boundary, visibility extension, one
+ * DeleteMessageBatch per batch, metrics, task protection and the shutdown decisions.
  */
 export class Worker {
-  readonly stats: WorkerStats = { received: 0, processed: 0, invalid: 0, released: 0, deleteFailures: 0 };
+  readonly stats: WorkerStats = { received: 0, processed: 0, invalid: 0, failed: 0, released: 0, deleteFailures: 0 };
   readonly metrics: MetricsPublisher;
   readonly protection: TaskProtection;
+  readonly processor: Processor<any>;
+  private readonly log: Log;
   private consumer?: Consumer;
   private visibilityTimeoutSeconds = 30;
   private stopping = false;
@@ -67,24 +86,26 @@ export class Worker {
     private readonly config: WorkerConfig,
     private readonly deps: WorkerDeps,
   ) {
+    this.log = safeLog(deps.log);
+    this.processor = deps.processor ?? createSleepProcessor({ config });
     this.metrics = new MetricsPublisher({
       cloudwatch: deps.cloudwatch,
       namespace: config.metricNamespace,
       metricName: config.appMetricName,
       dimensions: metricDimensions(config.metricType, config.queueName),
       flushSeconds: config.metricFlushSeconds,
-      log: deps.log,
+      log: this.log,
     });
     this.protection = new TaskProtection({
-      agentUri: config.ecsAgentUri,
+      agentUri: config.taskProtection ? config.ecsAgentUri : undefined,
       expiresInMinutes: protectionMinutesFor(config.concurrency, config.maxDurationSeconds),
-      log: deps.log,
+      log: this.log,
     });
   }
 
   /** Reads the queue's visibility timeout (fails fast on a wrong URL or missing permission) and starts polling. */
   async start(): Promise<void> {
-    const { config, deps } = this;
+    const { config, deps, log } = this;
     const attrs = await deps.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: config.queueUrl, AttributeNames: ["VisibilityTimeout"] }),
     );
@@ -98,16 +119,18 @@ export class Worker {
       // We delete ourselves, to check each entry of DeleteMessageBatch's answer.
       shouldDeleteMessages: false,
       suppressFifoWarning: true,
-      // For running the messages of one FIFO group in order (see handleBatch).
-      messageSystemAttributeNames: ["MessageGroupId"],
+      // Group: for running the messages of one FIFO group in order (see handleBatch). Receive count: for the
+      // processor and the retry delay of a failed message.
+      messageSystemAttributeNames: ["MessageGroupId", "ApproximateReceiveCount"],
     });
-    consumer.on("error", (err) => deps.log.error("SQS error", { error: String(err), queueUrl: config.queueUrl }));
+    consumer.on("error", (err) => log.error("SQS error", { error: errorText(err), queueUrl: config.queueUrl }));
     consumer.on("empty", () => void this.protection.unprotect());
     this.consumer = consumer;
     this.metrics.start();
     consumer.start();
-    deps.log.info("worker started", {
+    log.info("worker started", {
       queueUrl: config.queueUrl,
+      processor: this.processor.name,
       concurrency: config.concurrency,
       visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
       taskProtection: this.protection.enabled,
@@ -116,8 +139,9 @@ export class Worker {
 
   /**
    * Graceful stop (SIGTERM): no new receives; in-flight messages that can finish before the stop timeout (minus a
-   * margin for the deletes and the metric flush) finish, the others are made visible again at once; metrics are
-   * flushed and protection is turned off. Idempotent.
+   * margin for the deletes and the metric flush) finish, the others are made visible again at once, and whatever
+   * still runs at that deadline is aborted and made visible; metrics are flushed and protection is turned off.
+   * Idempotent.
    */
   stop(reason = "stop requested"): Promise<void> {
     this.stopped ??= this.doStop(reason);
@@ -125,116 +149,194 @@ export class Worker {
   }
 
   private async doStop(reason: string): Promise<void> {
-    const { config, deps } = this;
+    const { config, log } = this;
     this.stopping = true;
     const marginMs = Math.min(10_000, config.stopTimeoutSeconds * 250);
     const deadline = Date.now() + config.stopTimeoutSeconds * 1000 - marginMs;
     this.stopDeadline = deadline;
     let aborted = 0;
     // Started work that cannot end in time is released now; work still waiting behind its FIFO group decides
-    // when its turn comes (it may fit by then).
+    // when its turn comes (it may fit by then); work without an estimate runs until the deadline.
     for (const job of this.active) {
-      if (Number.isFinite(job.expectedEnd) && job.expectedEnd > deadline) {
+      if (job.started && Number.isFinite(job.expectedEnd) && job.expectedEnd > deadline) {
         job.abort.abort();
         aborted++;
       }
     }
-    deps.log.info("worker stopping", { reason, inFlight: this.active.size, releasing: aborted });
+    const atDeadline = setTimeout(() => this.active.forEach((job) => job.abort.abort()), Math.max(0, deadline - Date.now()));
+    log.info("worker stopping", { reason, inFlight: this.active.size, releasing: aborted });
     if (this.consumer) {
       this.consumer.stop();
-      // Wait for a pending long poll (its messages are released at once) and for the batch in hand. Polled here
-      // at 50 ms rather than through sqs-consumer's pollingCompleteWaitTimeMs, which checks once a second.
+      // Wait for a pending long poll (its messages are processed if they fit, released otherwise) and for the batch
+      // in hand. Polled here at 50 ms rather than through sqs-consumer's pollingCompleteWaitTimeMs, which checks
+      // once a second.
       const giveUp = Date.now() + config.stopTimeoutSeconds * 1000;
       while (this.consumer.status.isPolling && Date.now() < giveUp) await sleep(50);
-      if (this.consumer.status.isPolling) deps.log.warn("stop timeout reached with a batch still in hand; its messages reappear after their visibility timeout");
+      if (this.consumer.status.isPolling) log.warn("stop timeout reached with a batch still in hand; its messages reappear after their visibility timeout");
     }
+    clearTimeout(atDeadline);
     await this.metrics.stop();
     await this.protection.unprotect();
-    deps.log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
+    log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
   }
 
   private async handleBatch(messages: Message[]): Promise<Message[]> {
-    const { deps } = this;
     this.stats.received += messages.length;
     try {
-      if (this.stopping) {
-        // Received by a poll that was already under way at SIGTERM: hand them straight back.
-        await this.makeVisible(messages);
-        this.stats.released += messages.length;
-        return [];
-      }
-      await this.protection.protect();
-      if (this.stopping) {
-        // SIGTERM came while protection was being switched on: none of these has started.
-        await this.makeVisible(messages);
-        this.stats.released += messages.length;
-        return [];
-      }
+      // Not switched on for a batch that arrives after SIGTERM (a poll already under way): the task is going.
+      if (!this.stopping) await this.protection.protect();
       const jobs: Job[] = [];
       const invalid: Message[] = [];
       // FIFO: a batch may hold several messages of one group; they run one after the other, in order.
       const groupTail = new Map<string, Promise<Outcome>>();
       for (const message of messages) {
-        const parsed = parseWorkMessage(message.Body, this.config.maxDurationSeconds);
+        const parsed = this.parse(message);
         if (parsed.ok) {
           const group = message.Attributes?.MessageGroupId ?? message.MessageId ?? "";
-          const job = this.startJob(message, parsed.message.duration, groupTail.get(group));
+          const job = this.startJob(message, parsed.job, groupTail.get(group));
           groupTail.set(group, job.done);
           jobs.push(job);
         } else {
           invalid.push(message);
-          deps.log.warn("invalid message left for the dead-letter queue", { messageId: message.MessageId, reason: parsed.reason });
+          this.log.warn("invalid message left for the dead-letter queue", { messageId: message.MessageId, reason: parsed.reason });
         }
       }
       this.stats.invalid += invalid.length;
       // Visible again at once: the receive count climbs to maxReceiveCount quickly, SQS moves the message to the
       // DLQ, and its FIFO group is not blocked for a whole visibility timeout per attempt.
-      const releasingInvalid = this.makeVisible(invalid);
+      const releasingInvalid = this.release(invalid.map((message) => ({ message, seconds: 0 })));
       const heartbeat = this.startHeartbeat(jobs);
-      // A message that will not be processed goes back the moment that is known, not when the rest of the batch
+      // A message that will not be deleted goes back the moment that is known, not when the rest of the batch
       // (which may run until the stop deadline) is done.
-      const releasingAborted = jobs.map(async (job) => {
-        if ((await job.done) !== "aborted") return;
-        this.stats.released++;
-        await this.makeVisible([job.message]);
-      });
-      const outcomes = await Promise.all(jobs.map((j) => j.done));
+      const outcomes = await Promise.all(jobs.map((job) => this.settle(job)));
       clearInterval(heartbeat);
-      const finished = jobs.filter((_, i) => outcomes[i] === "done");
-      await Promise.all([releasingInvalid, ...releasingAborted, this.deleteFinished(finished)]);
+      await Promise.all([releasingInvalid, this.deleteFinished(jobs.filter((_, i) => outcomes[i] === "done"))]);
     } catch (err) {
-      // Never let the loop die on one batch; undeleted messages come back after their visibility timeout.
-      deps.log.error("batch failed", { error: String(err), messageIds: messages.map((m) => m.MessageId) });
+      // Not reached by anything a message can do (each has its own boundary); kept so the loop never dies. Messages
+      // not deleted come back after their visibility timeout.
+      this.log.error("batch failed", { error: errorText(err), messageIds: messages.map((m) => m.MessageId) });
     }
     return [];
   }
 
-  /** Runs the (simulated) work after `after` (the previous message of the same FIFO group) settles. */
-  private startJob(message: Message, durationSeconds: number, after?: Promise<Outcome>): Job {
+  /** The processor's parse, with a throw turned into a reason: never throws. */
+  private parse(message: Message): ParseResult<unknown> {
+    try {
+      const parsed = this.processor.parse(message.Body);
+      if (parsed?.ok === true || (parsed?.ok === false && typeof parsed.reason === "string")) return parsed;
+      return { ok: false, reason: `processor ${this.processor.name} returned no parse result` };
+    } catch (err) {
+      return { ok: false, reason: `parse threw ${errorText(err, 200)}` };
+    }
+  }
+
+  private expectedSeconds(job: unknown): number | undefined {
+    try {
+      const seconds = this.processor.expectedSeconds?.(job);
+      return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Runs the processing after `after` (the previous message of the same FIFO group) settles. Never rejects. */
+  private startJob(message: Message, parsed: unknown, after?: Promise<Outcome>): Job {
+    const messageId = message.MessageId ?? "";
     const abort = new AbortController();
-    const job: Job = { message, expectedEnd: Infinity, abort, elapsedSeconds: 0, done: Promise.resolve("done") };
+    const job: Job = {
+      message,
+      messageId,
+      started: false,
+      expectedEnd: Infinity,
+      abort,
+      timedOut: false,
+      elapsedSeconds: 0,
+      done: Promise.resolve("done"),
+    };
     this.active.add(job);
     const run = async (): Promise<Outcome> => {
-      // Behind a released message of its group: release this one too, so the group's order holds.
-      if ((await after) === "aborted") return "aborted";
-      job.expectedEnd = Date.now() + durationSeconds * 1000;
+      // Behind a message of its group that will come again: this one goes back too, so the group's order holds.
+      if (after && (await after) !== "done") return "aborted";
+      if (abort.signal.aborted) return "aborted";
+      const expected = this.expectedSeconds(parsed);
+      job.expectedEnd = expected === undefined ? Infinity : Date.now() + expected * 1000;
       // Stopping before this one started: run it only if it can end in time.
-      if (abort.signal.aborted || job.expectedEnd > this.stopDeadline) return "aborted";
+      if (this.stopping && job.expectedEnd > this.stopDeadline) return "aborted";
+      job.started = true;
+      const limit = setTimeout(() => {
+        job.timedOut = true;
+        abort.abort();
+      }, this.config.maxDurationSeconds * 1000 + TIME_LIMIT_GRACE_MS);
       const started = performance.now();
       try {
-        await sleep(durationSeconds * 1000, undefined, { signal: abort.signal });
-      } catch {
-        return "aborted";
+        const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+        const ctx = {
+          signal: abort.signal,
+          log: safeLog(this.deps.log, { messageId }),
+          messageId,
+          receiveCount: Number.isFinite(receiveCount) ? receiveCount : 1,
+          groupId: message.Attributes?.MessageGroupId,
+        };
+        // A processor may throw synchronously, or settle after we stopped waiting for it: both are caught here.
+        const work = Promise.resolve().then(() => this.processor.process(parsed, ctx));
+        const result = await Promise.race([
+          work.then(
+            () => ({ ok: true as const }),
+            (error: unknown) => ({ ok: false as const, error }),
+          ),
+          aborted(abort.signal),
+        ]);
+        job.elapsedSeconds = (performance.now() - started) / 1000;
+        if (result.ok) return "done";
+        if (job.timedOut) {
+          this.log.error("processing exceeded MAX_DURATION_SECONDS; the message will be retried", {
+            messageId,
+            maxDurationSeconds: this.config.maxDurationSeconds,
+          });
+          return "failed";
+        }
+        if (abort.signal.aborted) return "aborted";
+        this.log.error("processing failed; the message will be retried", { messageId, error: errorText(result.error) });
+        return "failed";
+      } finally {
+        clearTimeout(limit);
       }
-      job.elapsedSeconds = (performance.now() - started) / 1000;
-      return "done";
     };
-    job.done = run().then((outcome) => {
-      job.outcome = outcome;
-      this.active.delete(job);
-      return outcome;
-    });
+    job.done = run()
+      .catch((err: unknown) => {
+        // The error boundary of one message: nothing that goes wrong here reaches the other messages.
+        this.log.error("message handling failed; the message will be retried", { messageId, error: errorText(err) });
+        return "failed" as const;
+      })
+      .then((outcome) => {
+        job.outcome = outcome;
+        this.active.delete(job);
+        return outcome;
+      });
     return job;
+  }
+
+  /** Hands a job's message back as soon as its outcome says so; resolves with the outcome. Never rejects. */
+  private async settle(job: Job): Promise<Outcome> {
+    const outcome = await job.done;
+    if (outcome === "aborted") {
+      this.stats.released++;
+      await this.release([{ message: job.message, seconds: 0 }]);
+    } else if (outcome === "failed") {
+      this.stats.failed++;
+      await this.release([{ message: job.message, seconds: this.retryDelaySeconds(job.message) }]);
+    }
+    return outcome;
+  }
+
+  /**
+   * A failed message comes back after 2^(receive count) s (2, 4, 8 … s, at most the queue's visibility timeout):
+   * a transient fault downstream gets time to clear before the next of maxReceiveCount attempts.
+   */
+  private retryDelaySeconds(message: Message): number {
+    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
+    const exponent = Number.isFinite(receiveCount) ? Math.min(Math.max(receiveCount, 1), 15) : 1;
+    return Math.min(this.visibilityTimeoutSeconds, 2 ** exponent);
   }
 
   /** Keeps messages of a long batch invisible: renews at half the queue's visibility timeout, until the batch ends. */
@@ -242,22 +344,22 @@ export class Worker {
     if (jobs.length === 0 || this.visibilityTimeoutSeconds < 1) return undefined;
     const timeout = this.visibilityTimeoutSeconds;
     return setInterval(() => {
-      // Finished messages are held until the batch's delete; released ones must stay visible.
-      const held = jobs.filter((j) => j.outcome !== "aborted" && !j.abort.signal.aborted).map((j) => j.message);
+      // Finished messages are held until the batch's delete; handed-back ones must stay visible.
+      const held = jobs.filter((j) => (j.outcome === undefined || j.outcome === "done") && !j.abort.signal.aborted);
       if (held.length === 0) return;
-      this.changeVisibility(held, timeout).catch((err) =>
-        this.deps.log.error("visibility extension failed", { error: String(err) }),
+      this.changeVisibility(held.map((j) => ({ message: j.message, seconds: timeout }))).catch((err) =>
+        this.log.error("visibility extension failed", { error: errorText(err) }),
       );
     }, (timeout * 1000) / 2);
   }
 
-  private async makeVisible(messages: Message[]): Promise<void> {
-    if (messages.length === 0) return;
+  /** Makes messages visible again after `seconds`. Not fatal when it fails: they come back after their timeout. */
+  private async release(entries: Array<{ message: Message; seconds: number }>): Promise<void> {
+    if (entries.length === 0) return;
     try {
-      await this.changeVisibility(messages, 0);
+      await this.changeVisibility(entries);
     } catch (err) {
-      // Not fatal: they become visible when their visibility timeout ends.
-      this.deps.log.error("could not make messages visible", { error: String(err), messageIds: messages.map((m) => m.MessageId) });
+      this.log.error("could not make messages visible", { error: errorText(err), messageIds: entries.map((e) => e.message.MessageId) });
     }
   }
 
@@ -265,18 +367,18 @@ export class Worker {
    * Sent one after the other, in the order decided: a heartbeat still in flight when a message is released could
    * otherwise reach SQS after the release and hide the message again.
    */
-  private changeVisibility(messages: Message[], visibilityTimeout: number): Promise<void> {
+  private changeVisibility(entries: Array<{ message: Message; seconds: number }>): Promise<void> {
     const send = async () => {
       const res = await this.deps.sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: this.config.queueUrl,
-          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: visibilityTimeout })),
+          Entries: entries.map((e, i) => ({ Id: String(i), ReceiptHandle: e.message.ReceiptHandle, VisibilityTimeout: e.seconds })),
         }),
       );
       // A batch call succeeds as a whole while single entries fail: those are errors too.
       if (res.Failed?.length) {
-        const failed = res.Failed.map((f) => ({ messageId: messages[Number(f.Id)]?.MessageId, code: f.Code, message: f.Message }));
-        throw new Error(`ChangeMessageVisibilityBatch failed for ${failed.length} of ${messages.length} entries: ${JSON.stringify(failed)}`);
+        const failed = res.Failed.map((f) => ({ messageId: entries[Number(f.Id)]?.message.MessageId, code: f.Code, message: f.Message }));
+        throw new Error(`ChangeMessageVisibilityBatch failed for ${failed.length} of ${entries.length} entries: ${JSON.stringify(failed)}`);
       }
     };
     const call = this.visibilityChanges.then(send);
@@ -301,14 +403,23 @@ export class Worker {
       });
       if (failedIds.size > 0) {
         this.stats.deleteFailures += failedIds.size;
-        this.deps.log.error("delete failed; the message will be processed again", { failed: res.Failed });
+        this.log.error("delete failed; the message will be processed again", { failed: res.Failed });
       }
     } catch (err) {
       this.stats.deleteFailures += jobs.length;
-      this.deps.log.error("delete failed; the messages will be processed again", {
-        error: String(err),
+      this.log.error("delete failed; the messages will be processed again", {
+        error: errorText(err),
         messageIds: jobs.map((j) => j.message.MessageId),
       });
     }
   }
+}
+
+/** Resolves (never rejects) when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<{ ok: false; error: unknown }> {
+  return new Promise((resolve) => {
+    const done = () => resolve({ ok: false, error: signal.reason });
+    if (signal.aborted) done();
+    else signal.addEventListener("abort", done, { once: true });
+  });
 }

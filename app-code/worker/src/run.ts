@@ -1,0 +1,41 @@
+/**
+ * The worker as a process: configuration and processor from the environment, AWS clients from the standard AWS
+ * variables, graceful shutdown on SIGTERM/SIGINT (exit 0), exit 1 on a configuration or startup error.
+ */
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { errorText } from "../../shared/preview";
+import { createSqsClient } from "../../shared/sqs-client";
+import { loadWorkerConfig } from "./config";
+import { ProcessorFactory } from "./processor";
+import { processorFromEnv } from "./processors";
+import { Worker } from "./worker";
+
+/** Runs a worker until SIGTERM/SIGINT. `factory` defaults to the processor `WORKER_PROCESSOR` names. */
+export async function runWorkerProcess(factory?: ProcessorFactory): Promise<void> {
+  const log = new Logger({ serviceName: "queue-worker" });
+  let worker: Worker;
+  try {
+    const env = process.env;
+    const config = loadWorkerConfig(env);
+    const createProcessor = factory ?? processorFromEnv(env);
+    const sqs = createSqsClient();
+    const processor = await createProcessor({ env, config, sqs, log });
+    worker = new Worker(config, { sqs, cloudwatch: new CloudWatchClient({}), log, processor });
+    await worker.start();
+  } catch (err) {
+    log.error("worker failed to start", { error: errorText(err) });
+    process.exit(1);
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    worker
+      .stop(signal)
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error("shutdown failed", { error: errorText(err) });
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
