@@ -1,16 +1,22 @@
 /**
- * Bundles the worker with esbuild exactly as app-code/worker/Dockerfile does (same entry, flags), so tests and
- * the bench run the file the image would run. Target node20 here because this machine runs Node 20; the image
- * targets node22.
+ * Bundles the image's programs with esbuild exactly as app-code/worker/Dockerfile does (same entries, flags), so
+ * tests and the bench run the files the image would run. Target node20 here because this machine runs Node 20;
+ * the image targets node22.
  */
 import * as path from "node:path";
 import { build } from "esbuild";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-export async function bundleWorker(outfile: string, target = "node20"): Promise<string> {
+/** The image's entry points (relative to app-code/) by program. */
+export const IMAGE_ENTRIES = {
+  worker: "worker/src/main.ts",
+  "producer-service": "producer-service/main.ts",
+} as const;
+
+export async function bundleImageEntry(entry: keyof typeof IMAGE_ENTRIES, outfile: string, target = "node20"): Promise<string> {
   await build({
-    entryPoints: [path.join(ROOT, "app-code/worker/src/main.ts")],
+    entryPoints: [path.join(ROOT, "app-code", IMAGE_ENTRIES[entry])],
     bundle: true,
     platform: "node",
     target,
@@ -19,4 +25,8 @@ export async function bundleWorker(outfile: string, target = "node20"): Promise<
     logLevel: "silent",
   });
   return outfile;
+}
+
+export function bundleWorker(outfile: string, target = "node20"): Promise<string> {
+  return bundleImageEntry("worker", outfile, target);
 }

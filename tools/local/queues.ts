@@ -41,8 +41,10 @@ export class CallCounter {
 }
 
 export interface LocalQueuesOptions {
-  /** Base name; the queues are `<name>.fifo` and `<name>-dlq.fifo`. */
+  /** Base name; the queues are `<name>.fifo` and `<name>-dlq.fifo` (standard: `<name>` and `<name>-dlq`). */
   name: string;
+  /** FIFO queues with content-based deduplication, else standard ones. Default true. */
+  fifo?: boolean;
   /** Visibility timeout of the work queue in seconds. Default 30. */
   visibilityTimeoutSeconds?: number;
   /** Receives before SQS moves a message to the DLQ. Default 3. */
@@ -75,16 +77,19 @@ export async function createLocalQueues(fauxqs: FauxqsProcess, options: LocalQue
   const sqs = localSqsClient(fauxqs.endpoint);
   const calls = new CallCounter();
   calls.attach(sqs);
-  const dlqName = `${options.name}-dlq.fifo`;
-  const queueName = `${options.name}.fifo`;
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: dlqName, Attributes: { FifoQueue: "true" } }));
+  const fifo = options.fifo ?? true;
+  const suffix = fifo ? ".fifo" : "";
+  const dlqName = `${options.name}-dlq${suffix}`;
+  const queueName = `${options.name}${suffix}`;
+  const fifoAttributes: Record<string, string> = fifo ? { FifoQueue: "true" } : {};
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: dlqName, Attributes: fifoAttributes }));
   const dlqArn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ["QueueArn"] }));
   const main = await sqs.send(
     new CreateQueueCommand({
       QueueName: queueName,
       Attributes: {
-        FifoQueue: "true",
-        ContentBasedDeduplication: "true",
+        ...fifoAttributes,
+        ...(fifo ? { ContentBasedDeduplication: "true" } : {}),
         VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? 30),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: dlqArn.Attributes?.QueueArn,

@@ -5,9 +5,11 @@
 import { Env, readChoice } from "../../../shared/env";
 import { ProcessorFactory } from "../processor";
 import { createSleepProcessor } from "./sleep";
+import { createUnixTimeParityProcessor } from "./unix-time-parity";
 
 export const PROCESSORS = {
   sleep: createSleepProcessor,
+  "unix-time-parity": createUnixTimeParityProcessor,
 } satisfies Record<string, ProcessorFactory>;
 
 export type ProcessorName = keyof typeof PROCESSORS;
