@@ -1,10 +1,11 @@
 import { Testing } from "cdktf";
+import { AppSettings, loadAppSettings } from "../src/app-settings";
 import { BaseStack } from "../src/base-stack";
-import { loadSettings, Settings, SettingsSource } from "../src/settings";
+import { SettingsSource } from "../src/settings";
 
 /** Settings as the defaults give them, with optional overrides (context keys, as in cdktf.json). */
-export function testSettings(context: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): Settings {
-  return loadSettings({ context, env });
+export function testSettings(context: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): AppSettings {
+  return loadAppSettings({ context, env });
 }
 
 /** An empty stack with the app's readable Terraform names (`<construct>_<child>`), to synthesize one construct in. */

@@ -95,6 +95,14 @@ export function oneOf<T extends string>(...values: T[]) {
   };
 }
 
+/** `parse`, then also `ok` on the parsed value (a value outside it is invalid). */
+export function where<T>(parse: (raw: unknown) => Parsed<T>, ok: (value: T) => boolean) {
+  return (raw: unknown): Parsed<T> => {
+    const parsed = parse(raw);
+    return parsed === INVALID || !ok(parsed) ? INVALID : parsed;
+  };
+}
+
 /** An IPv4 network in CIDR notation whose prefix is within [minPrefix, maxPrefix] and whose host bits are 0. */
 export function ipv4Cidr(minPrefix: number, maxPrefix: number) {
   return (raw: unknown): Parsed<string> => {
@@ -160,10 +168,13 @@ export function scheduleExpression() {
 
 /** Lower-case letters, digits and hyphens, starting with a letter: valid for ECS, IAM, S3, DNS labels and SQS. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** A CloudWatch namespace of our own (AWS/ is reserved for AWS's metrics). */
+export const METRIC_NAMESPACE = /^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const S3_BUCKET = /^(?!xn--)(?!.*-s3alias$)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function def<T>(d: SettingDefinition<T>): SettingDefinition<T> {
+/** A setting definition, typed by its default (so `Settings` gets the field's type). */
+export function def<T>(d: SettingDefinition<T>): SettingDefinition<T> {
   return d;
 }
 
@@ -333,7 +344,7 @@ export const SETTING_DEFINITIONS = {
     doc: "CloudWatch namespace of the app metric and the BPI metric; IAM allows PutMetricData only into it.",
     allowed: "1-255 characters: letters, digits, and . - _ / # :, not starting with AWS/",
     default: "ECS-SQS-BPI",
-    parse: pattern(/^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/),
+    parse: pattern(METRIC_NAMESPACE),
   }),
   appMetricName: def({
     key: "appMetricName",
@@ -484,13 +495,19 @@ export const SETTING_DEFINITIONS = {
 type Definitions = typeof SETTING_DEFINITIONS;
 export type SettingName = keyof Definitions;
 
-/** The validated settings, one typed field per definition. */
-export type Settings = {
-  readonly [K in SettingName]: Definitions[K] extends SettingDefinition<infer T> ? T : never;
+/** The validated values of a set of definitions, one typed field per definition. */
+export type SettingsOf<D> = {
+  readonly [K in keyof D]: D[K] extends SettingDefinition<infer T> ? T : never;
 };
 
+/** The validated settings, one typed field per definition. */
+export type Settings = SettingsOf<Definitions>;
+
+/** A rule that involves more than one setting: returns a problem text, or undefined when it holds. */
+export type CrossCheck<S> = (s: S) => string | undefined;
+
 /** Rules that involve more than one setting; each returns a problem text or undefined. */
-const CROSS_CHECKS: ReadonlyArray<(s: Settings) => string | undefined> = [
+const CROSS_CHECKS: ReadonlyArray<CrossCheck<Settings>> = [
   (s) =>
     s.minCapacity <= s.maxCapacity
       ? undefined
@@ -515,15 +532,21 @@ function show(raw: unknown): string {
 }
 
 /**
- * Reads every setting from the environment (first) or the cdktf context, applies defaults and validates.
- * @throws SettingsError listing every invalid value.
+ * Reads each definition from `env` (first) or `context` (by its key), applies defaults and validates. Pushes one
+ * problem per invalid value (named as `label(definition)` says) onto `problems`, then, if there were none, one
+ * per failed cross-check. Returns the values (meaningful only when no problem was pushed).
  */
-export function loadSettings(source: SettingsSource = {}): Settings {
-  const context = source.context ?? {};
-  const env = source.env ?? {};
-  const problems: string[] = [];
+export function parseDefinitions<D extends Record<string, SettingDefinition<any>>>(
+  definitions: D,
+  checks: ReadonlyArray<CrossCheck<SettingsOf<D>>>,
+  source: { context: Record<string, unknown>; env: Record<string, string | undefined> },
+  problems: string[],
+  label: (d: SettingDefinition<unknown>) => string = describe,
+): SettingsOf<D> {
+  const { context, env } = source;
+  const before = problems.length;
   const values: Record<string, unknown> = {};
-  for (const [name, d] of Object.entries(SETTING_DEFINITIONS) as [string, SettingDefinition<unknown>][]) {
+  for (const [name, d] of Object.entries(definitions) as [string, SettingDefinition<unknown>][]) {
     const raw = env[d.env] !== undefined ? env[d.env] : context[d.key];
     if (raw === undefined || raw === null) {
       values[name] = d.default;
@@ -531,18 +554,28 @@ export function loadSettings(source: SettingsSource = {}): Settings {
     }
     const parsed = d.parse(raw);
     if (parsed === INVALID) {
-      problems.push(`${describe(d)} is ${show(raw)}; allowed: ${d.allowed}.`);
+      problems.push(`${label(d)} is ${show(raw)}; allowed: ${d.allowed}.`);
     } else {
       values[name] = parsed;
     }
   }
-  const settings = values as Settings;
-  if (problems.length === 0) {
-    for (const check of CROSS_CHECKS) {
+  const settings = values as SettingsOf<D>;
+  if (problems.length === before) {
+    for (const check of checks) {
       const problem = check(settings);
       if (problem) problems.push(problem);
     }
   }
+  return settings;
+}
+
+/**
+ * Reads every setting from the environment (first) or the cdktf context, applies defaults and validates.
+ * @throws SettingsError listing every invalid value.
+ */
+export function loadSettings(source: SettingsSource = {}): Settings {
+  const problems: string[] = [];
+  const settings = parseDefinitions(SETTING_DEFINITIONS, CROSS_CHECKS, { context: source.context ?? {}, env: source.env ?? {} }, problems);
   if (problems.length > 0) throw new SettingsError(problems);
   return Object.freeze(settings);
 }

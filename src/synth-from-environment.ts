@@ -1,5 +1,6 @@
 import { createApp } from "./app";
-import { cdktfContextFromEnv, loadSettings, SettingsError } from "./settings";
+import { loadAppSettings } from "./app-settings";
+import { cdktfContextFromEnv, SettingsError } from "./settings";
 
 /**
  * What `main.ts` does, as a function tests can call: reads and validates the settings, then synthesizes every
@@ -11,7 +12,7 @@ export function synthFromEnvironment(
   reportError: (message: string) => void = console.error,
 ): number {
   try {
-    const settings = loadSettings({ context: cdktfContextFromEnv(env), env });
+    const settings = loadAppSettings({ context: cdktfContextFromEnv(env), env });
     createApp(settings, { outdir: env.CDKTF_OUTDIR }).synth();
     return 0;
   } catch (error) {

@@ -19,7 +19,9 @@ process.on("uncaughtException", fail("producer crashed"));
 process.on("unhandledRejection", fail("producer crashed"));
 
 try {
-  const service = new ProducerService(loadProducerServiceConfig(process.env), { sqs: createSqsClient(), log });
+  // A bounded request: at SIGTERM the send in flight finishes well within the task's stop timeout.
+  const sqs = createSqsClient(process.env, { requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 } });
+  const service = new ProducerService(loadProducerServiceConfig(process.env), { sqs, log });
   const stop = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => stop.abort(signal));
   service.run(stop.signal).then(() => process.exit(0), fail("producer failed"));

@@ -33,7 +33,8 @@ export interface ProducerServiceStats {
  * waits a random 10-60 s, and again, until stopped. A failed send (the call throws after the SDK's own retries,
  * or SQS lists the entry in `Failed`, which the source never looked at) is logged and retried with capped
  * exponential backoff until it succeeds: the service does not skip a message and never gives up while it runs.
- * `run` returns only when its signal aborts (SIGTERM), after logging why.
+ * `run` returns only when its signal aborts (SIGTERM), after logging why: a send in flight then finishes (the
+ * client's request timeout bounds it), so the count of messages sent is exact; waits and backoffs end at once.
  */
 export class ProducerService {
   readonly stats: ProducerServiceStats = { sent: 0, failedAttempts: 0 };
@@ -71,7 +72,6 @@ export class ProducerService {
             QueueUrl: config.queueUrl,
             Entries: [{ Id: "0", MessageBody: body, ...(this.fifo ? { MessageGroupId: "producer", MessageDeduplicationId: dedupId } : {}) }],
           }),
-          { abortSignal: signal },
         );
         const ok = res.Successful?.find((e) => e.Id === "0");
         if (ok) {
@@ -84,7 +84,6 @@ export class ProducerService {
           ? { code: failed.Code, reason: failed.Message, senderFault: failed.SenderFault }
           : { reason: "SendMessageBatch answered without the entry in Successful or Failed" };
       } catch (err) {
-        if (signal.aborted) break;
         failure = { error: errorText(err) };
       }
       this.stats.failedAttempts++;

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createApp } from "../../src/app";
-import { loadSettings, SettingsSource } from "../../src/settings";
+import { loadAppSettings } from "../../src/app-settings";
+import { SettingsSource } from "../../src/settings";
 import { cdktfContext } from "./cdktf-context";
 
 /** One synthesized stack: its name and its parsed `cdk.tf.json`. */
@@ -62,7 +63,7 @@ export function readSynthesized(outdir: string): SynthesizedStack[] {
  * the result. Settings come from `source`, validated as `main.ts` does.
  */
 export function synthesizeApp(source: SettingsSource = {}, outdir?: string): { outdir: string; stacks: SynthesizedStack[] } {
-  const settings = loadSettings(source);
+  const settings = loadAppSettings(source);
   const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "qs-synth-"));
   createApp(settings, { outdir: dir }).synth();
   return { outdir: dir, stacks: readSynthesized(dir) };

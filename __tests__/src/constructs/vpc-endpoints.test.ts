@@ -6,15 +6,16 @@ import { constructStack, resourcesOf, TerraformJson } from "../../helpers";
 
 function synth(services?: string[]): { synthesized: string; json: TerraformJson } {
   const stack = constructStack();
-  new VpcEndpoints(stack, "endpoints", {
+  const endpoints = new VpcEndpoints(stack, "endpoints", {
     name: "demo",
     region: "eu-west-1",
     vpcId: "vpc-1",
     subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
     routeTableIds: ["rtb-private"],
-    clientSecurityGroupIds: ["sg-worker", "sg-producer"],
     interfaceServices: services,
   });
+  endpoints.allowFrom("worker", "sg-worker");
+  endpoints.allowFrom("producer", "sg-producer");
   const synthesized = Testing.synth(stack);
   return { synthesized, json: JSON.parse(synthesized) };
 }
@@ -49,13 +50,22 @@ describe("VpcEndpoints", () => {
     expect(() => synth(["sqs", "sqs"])).toThrow("interface endpoint services listed twice: sqs, sqs");
   });
 
-  it("admits HTTPS from the tasks' security groups only, and sends nothing", () => {
-    const sg = resourcesOf(synth().json, "aws_security_group").endpoints_security_group;
-    expect(sg.ingress).toEqual([
-      expect.objectContaining({ protocol: "tcp", from_port: 443, to_port: 443, security_groups: ["sg-worker", "sg-producer"] }),
-    ]);
-    expect(sg.ingress[0].cidr_blocks ?? []).toEqual([]);
+  it("admits HTTPS from the security groups allowed (the tasks') only, and sends nothing", () => {
+    const { json } = synth();
+    const sg = resourcesOf(json, "aws_security_group").endpoints_security_group;
+    expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toEqual([]);
+    const rules = resourcesOf(json, "aws_vpc_security_group_ingress_rule");
+    const rule = (client: string) => ({
+      security_group_id: "${aws_security_group.endpoints_security_group.id}",
+      description: `HTTPS from the ${client} tasks`,
+      ip_protocol: "tcp",
+      from_port: 443,
+      to_port: 443,
+      referenced_security_group_id: `sg-${client}`,
+    });
+    expect(rules).toEqual({ endpoints_from_producer: rule("producer"), endpoints_from_worker: rule("worker") });
+    expect(Object.values(rules).map((r) => r.cidr_ipv4)).toEqual([undefined, undefined]);
   });
 
   it("puts the S3 gateway endpoint (ECR's image layers) on the private route tables", () => {
