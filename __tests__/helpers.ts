@@ -1,16 +1,24 @@
 import { Testing } from "cdktf";
-import { AppSettings, loadAppSettings } from "../src/app-settings";
 import { BaseStack } from "../src/base-stack";
-import { SettingsSource } from "../src/settings";
+import { GLOBAL_SETTINGS, loadSettings, SettingsError, SettingsSource, StackName, StackSettings } from "../src/settings";
 
-/** Settings as the defaults give them, with optional overrides (context keys, as in cdktf.json). */
-export function testSettings(context: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): AppSettings {
-  return loadAppSettings({ context, env });
+/**
+ * What stack `stack` gets with the defaults and optional overrides, given by key: a global key goes to the top
+ * level of the context, any other into the stack's object (as in cdktf.json), so a test lists them in one object.
+ */
+export function testSettings<S extends StackName>(stack: S, overrides: Record<string, unknown> = {}, env: SettingsSource["env"] = {}): StackSettings<S> {
+  const context: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    if (Object.hasOwn(GLOBAL_SETTINGS.definitions, key)) context[key] = value;
+    else own[key] = value;
+  }
+  return loadSettings({ context: { ...context, [stack]: own }, env }).stacks[stack];
 }
 
 /** An empty stack with the app's readable Terraform names (`<construct>_<child>`), to synthesize one construct in. */
 export function constructStack(): BaseStack {
-  return new (class extends BaseStack {})(Testing.app(), "test", { settings: testSettings(), blueprintTag: "test" });
+  return new (class extends BaseStack {})(Testing.app(), "test", { settings: loadSettings().global, blueprintTag: "test" });
 }
 
 export interface TerraformJson {
@@ -26,4 +34,15 @@ export interface TerraformJson {
 /** All resources of one type in a synthesized stack, by Terraform name. */
 export function resourcesOf(json: TerraformJson, type: string): Record<string, any> {
   return json.resource?.[type] ?? {};
+}
+
+/** The problems `loadSettings` reports for these sources; fails the test when it accepts them. */
+export function settingsProblems(source: SettingsSource): readonly string[] {
+  try {
+    loadSettings(source);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error(`expected the settings ${JSON.stringify(source)} to be rejected`);
 }

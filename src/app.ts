@@ -3,7 +3,7 @@ import { CoreInfraStack } from "../stacks/core-infra-stack";
 import { SqsDynamicTargetTrackingStack } from "../stacks/sqs-dynamic-target-tracking-stack";
 import { SqsQueueDepthTrackingStack } from "../stacks/sqs-queue-depth-tracking-stack";
 import { SqsScaleToZeroStack } from "../stacks/sqs-scale-to-zero-stack";
-import { AppSettings } from "./app-settings";
+import { AppSettings, StackName } from "./settings";
 
 /** Stack names, as `cdktf deploy <stack>` and `cdktf.out/stacks/<stack>` know them. */
 export const STACK_NAMES = {
@@ -11,7 +11,7 @@ export const STACK_NAMES = {
   sqsDynamicTargetTracking: "sqs-dynamic-target-tracking",
   sqsQueueDepthTracking: "sqs-queue-depth-tracking",
   sqsScaleToZero: "sqs-scale-to-zero",
-} as const;
+} as const satisfies Record<string, StackName>;
 
 export interface CreateAppOptions {
   /** Output folder. @default CDKTF_OUTDIR, else "cdktf.out" */
@@ -19,14 +19,16 @@ export interface CreateAppOptions {
 }
 
 /**
- * Builds the app with every stack from validated settings. Stack traces stay out of the metadata: they hold
- * absolute paths of the machine, and the output must be byte-identical everywhere.
+ * Builds the app with every stack from validated settings; each stack gets the globals and its own group only.
+ * Stack traces stay out of the metadata: they hold absolute paths of the machine, and the output must be
+ * byte-identical everywhere.
  */
 export function createApp(settings: AppSettings, options: CreateAppOptions = {}): App {
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  new CoreInfraStack(app, STACK_NAMES.coreInfra, { settings });
-  new SqsDynamicTargetTrackingStack(app, STACK_NAMES.sqsDynamicTargetTracking, { settings });
-  new SqsQueueDepthTrackingStack(app, STACK_NAMES.sqsQueueDepthTracking, { settings });
-  new SqsScaleToZeroStack(app, STACK_NAMES.sqsScaleToZero, { settings });
+  const { coreInfra, sqsDynamicTargetTracking, sqsQueueDepthTracking, sqsScaleToZero } = STACK_NAMES;
+  new CoreInfraStack(app, coreInfra, { settings: settings.stacks[coreInfra] });
+  new SqsDynamicTargetTrackingStack(app, sqsDynamicTargetTracking, { settings: settings.stacks[sqsDynamicTargetTracking] });
+  new SqsQueueDepthTrackingStack(app, sqsQueueDepthTracking, { settings: settings.stacks[sqsQueueDepthTracking] });
+  new SqsScaleToZeroStack(app, sqsScaleToZero, { settings: settings.stacks[sqsScaleToZero] });
   return app;
 }

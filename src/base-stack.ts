@@ -1,10 +1,11 @@
 import { Construct, Node } from "constructs";
 import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Settings } from "./settings";
+import { GlobalSettings } from "./settings";
 
 export interface BaseStackProps {
-  readonly settings: Settings;
+  /** The global settings (every stack's settings include them). */
+  readonly settings: GlobalSettings;
   /** Value of the `Blueprint` default tag (the blueprint tags each stack with its own name). */
   readonly blueprintTag: string;
 }

@@ -5,10 +5,10 @@ import { FargateCluster } from "../src/constructs/ecs-cluster";
 import { Network } from "../src/constructs/network";
 import { TaskExecutionRole } from "../src/constructs/task-execution-role";
 import { coreInfraNames } from "../src/naming";
-import { Settings } from "../src/settings";
+import { StackSettings } from "../src/settings";
 
 export interface CoreInfraStackProps {
-  readonly settings: Settings;
+  readonly settings: StackSettings<"core-infra">;
 }
 
 /**

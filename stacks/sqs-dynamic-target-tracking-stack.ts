@@ -12,10 +12,10 @@ import { ScheduledInvocation } from "../src/constructs/scheduled-invocation";
 import { WorkerImage } from "../src/constructs/worker-image";
 import { WorkQueue } from "../src/constructs/work-queue";
 import { blueprintNames } from "../src/naming";
-import { Settings } from "../src/settings";
+import { StackSettings } from "../src/settings";
 
 export interface SqsDynamicTargetTrackingStackProps {
-  readonly settings: Settings;
+  readonly settings: StackSettings<"sqs-dynamic-target-tracking">;
 }
 
 /** Build context of the worker image and of the pipeline's build (the contract with app-code). */

@@ -2,7 +2,6 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { AppSettings } from "../src/app-settings";
 import { BaseStack } from "../src/base-stack";
 import { CoreInfraLookup } from "../src/constructs/core-infra-lookup";
 import { FargateService } from "../src/constructs/fargate-service";
@@ -14,10 +13,11 @@ import { WorkerImage } from "../src/constructs/worker-image";
 import { WorkQueue } from "../src/constructs/work-queue";
 import { queueDepthTrackingNames } from "../src/naming";
 import { queueDepthTrackingModel } from "../src/scaling/queue-depth-tracking";
+import { StackSettings } from "../src/settings";
 
 export interface SqsQueueDepthTrackingStackProps {
-  /** The app's settings; this stack reads the globals and its own group (`sqsQueueDepthTracking`). */
-  readonly settings: AppSettings;
+  /** The globals and this stack's own settings (src/settings/sqs-queue-depth-tracking.ts). */
+  readonly settings: StackSettings<"sqs-queue-depth-tracking">;
 }
 
 /** The producer service's program in the worker image (app-code/worker/Dockerfile bundles it there). */
@@ -41,7 +41,7 @@ export class SqsQueueDepthTrackingStack extends BaseStack {
 
   constructor(scope: Construct, id: string, props: SqsQueueDepthTrackingStackProps) {
     const { settings } = props;
-    const s = settings.sqsQueueDepthTracking;
+    const s = settings;
     const names = queueDepthTrackingNames(s.name);
     const model = queueDepthTrackingModel(s);
     super(scope, id, { settings, blueprintTag: id });

@@ -2,7 +2,6 @@ import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { AppSettings } from "../src/app-settings";
 import { BaseStack } from "../src/base-stack";
 import { CoreInfraLookup } from "../src/constructs/core-infra-lookup";
 import { QueueWorkerService } from "../src/constructs/queue-worker-service";
@@ -13,10 +12,11 @@ import { WorkerImage } from "../src/constructs/worker-image";
 import { WorkQueue } from "../src/constructs/work-queue";
 import { scaleToZeroNames } from "../src/naming";
 import { IdleMetric, ScaleOutMetric, scaleToZeroPlan } from "../src/scaling/scale-to-zero";
+import { StackSettings } from "../src/settings";
 
 export interface SqsScaleToZeroStackProps {
-  /** The app's settings; this stack reads the globals and its own group (`sqsScaleToZero`). */
-  readonly settings: AppSettings;
+  /** The globals and this stack's own settings (src/settings/sqs-scale-to-zero.ts). */
+  readonly settings: StackSettings<"sqs-scale-to-zero">;
 }
 
 /** An SQS metric of one queue. */
@@ -40,7 +40,7 @@ export class SqsScaleToZeroStack extends BaseStack {
 
   constructor(scope: Construct, id: string, props: SqsScaleToZeroStackProps) {
     const { settings } = props;
-    const s = settings.sqsScaleToZero;
+    const s = settings;
     const fifo = s.queueType === "fifo";
     const names = scaleToZeroNames(s.name, fifo);
     const plan = scaleToZeroPlan(s);

@@ -14,7 +14,7 @@ const started = process.hrtime.bigint();
 const workload = blueprintWorkload({ horizonSeconds, seed: 1 });
 const generated = process.hrtime.bigint();
 console.log(`workload: ${workload.arrivals.length} messages in ${Number(generated - started) / 1e6} ms`);
-for (const strategy of builtInStrategies(loadSettings({}))) {
+for (const strategy of builtInStrategies(loadSettings({}).stacks["sqs-dynamic-target-tracking"])) {
   const t0 = process.hrtime.bigint();
   const r = simulate(workload, strategy, { horizonSeconds });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -3,8 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readSynthesized, synthesizeApp } from "./lib/synth";
-import { SettingsError } from "../src/settings";
-import { cdktfContext } from "./lib/cdktf-context";
+import { SettingsError, settingsSourceFromEnv } from "../src/settings";
 
 /**
  * `npm run plan -- <stack> [terraform args]` (and `npm run apply -- …`): synthesizes the app into cdktf.out, then
@@ -108,7 +107,7 @@ export async function runTerraform(command: "plan" | "apply", args: readonly str
   }
   let stacks;
   try {
-    stacks = options.synth === false ? readSynthesized(outdir) : synthesizeApp({ context: cdktfContext(env), env }, outdir).stacks;
+    stacks = options.synth === false ? readSynthesized(outdir) : synthesizeApp(settingsSourceFromEnv(env, PROJECT_DIR), outdir).stacks;
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     log(error.message);

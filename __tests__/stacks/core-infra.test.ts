@@ -16,7 +16,7 @@ import { CoreInfraStack } from "../../stacks/core-infra-stack";
 import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 
 function synthCore(context: Record<string, unknown> = {}): { synthesized: string; json: TerraformJson } {
-  const stack = new CoreInfraStack(Testing.app(), "core-infra", { settings: testSettings(context) });
+  const stack = new CoreInfraStack(Testing.app(), "core-infra", { settings: testSettings("core-infra", context) });
   const synthesized = Testing.synth(stack);
   return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }

@@ -19,7 +19,7 @@ import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 const STACK = "sqs-dynamic-target-tracking";
 
 function synth(context: Record<string, unknown> = {}): { synthesized: string; json: TerraformJson } {
-  const stack = new SqsDynamicTargetTrackingStack(Testing.app(), STACK, { settings: testSettings(context) });
+  const stack = new SqsDynamicTargetTrackingStack(Testing.app(), STACK, { settings: testSettings(STACK, context) });
   const synthesized = Testing.synth(stack);
   return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }

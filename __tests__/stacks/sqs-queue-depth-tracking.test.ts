@@ -15,7 +15,7 @@ import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 const STACK = "sqs-queue-depth-tracking";
 
 function synth(own: Record<string, unknown> = {}): { synthesized: string; json: TerraformJson } {
-  const stack = new SqsQueueDepthTrackingStack(Testing.app(), STACK, { settings: testSettings({ [STACK]: own }) });
+  const stack = new SqsQueueDepthTrackingStack(Testing.app(), STACK, { settings: testSettings(STACK, own) });
   const synthesized = Testing.synth(stack);
   return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }

@@ -8,7 +8,7 @@ import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 const STACK = "sqs-scale-to-zero";
 
 function synth(own: Record<string, unknown> = {}): { synthesized: string; json: TerraformJson } {
-  const stack = new SqsScaleToZeroStack(Testing.app(), STACK, { settings: testSettings({ [STACK]: own }) });
+  const stack = new SqsScaleToZeroStack(Testing.app(), STACK, { settings: testSettings(STACK, own) });
   const synthesized = Testing.synth(stack);
   return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }

@@ -2,9 +2,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createApp } from "../../src/app";
-import { loadAppSettings } from "../../src/app-settings";
-import { SettingsSource } from "../../src/settings";
-import { cdktfContext } from "./cdktf-context";
+import { loadSettings, SettingsSource, settingsSourceFromEnv } from "../../src/settings";
+
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** One synthesized stack: its name and its parsed `cdk.tf.json`. */
 export interface SynthesizedStack {
@@ -63,7 +63,7 @@ export function readSynthesized(outdir: string): SynthesizedStack[] {
  * the result. Settings come from `source`, validated as `main.ts` does.
  */
 export function synthesizeApp(source: SettingsSource = {}, outdir?: string): { outdir: string; stacks: SynthesizedStack[] } {
-  const settings = loadAppSettings(source);
+  const settings = loadSettings(source);
   const dir = outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), "qs-synth-"));
   createApp(settings, { outdir: dir }).synth();
   return { outdir: dir, stacks: readSynthesized(dir) };
@@ -76,7 +76,7 @@ export function synthesizeApp(source: SettingsSource = {}, outdir?: string): { o
  */
 export function loadStacks(dir: string | undefined, env: Record<string, string | undefined> = process.env): SynthesizedStack[] {
   if (dir) return readSynthesized(dir);
-  const { outdir, stacks } = synthesizeApp({ context: cdktfContext(env), env });
+  const { outdir, stacks } = synthesizeApp(settingsSourceFromEnv(env, PROJECT_DIR));
   fs.rmSync(outdir, { recursive: true, force: true });
   return stacks;
 }

@@ -4,10 +4,13 @@
  */
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { loadSettings, SETTING_DEFINITIONS, SettingsError } from "../../src/settings";
+import { loadSettings, SettingsError, STACK_SETTINGS } from "../../src/settings";
 import { ModelOptions } from "./model";
 import { builtInStrategies, StrategySpec, validateStrategy } from "./strategies";
 import { BUILT_IN_WORKLOADS } from "./workloads";
+
+/** The stack whose settings `--set` and the QS_* variables change in the project's strategy. */
+const SIMULATED_STACK = "sqs-dynamic-target-tracking";
 
 export class OptionsError extends Error {
   constructor(public readonly problems: readonly string[]) {
@@ -107,9 +110,10 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
     problems.push(`--seed: "${v.seed}" is not valid; allowed: an integer from 0 to 4294967295`);
   }
 
-  // --set: model options, else stack settings (validated by the settings module, as at synth time).
+  // --set: model options, else settings of the simulated stack (validated by the settings module, as at synth time).
   const model: Record<string, number> = {};
-  const context: Record<string, unknown> = {};
+  const stackContext: Record<string, unknown> = {};
+  const stackKeys = Object.keys(STACK_SETTINGS.find((g) => g.name === SIMULATED_STACK)!.definitions);
   const keys = modelKeys();
   for (const pair of v.set ?? []) {
     const m = pair.match(/^([A-Za-z]+)=(.*)$/);
@@ -121,16 +125,17 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
       const k = keys[key as keyof typeof keys];
       if (m[2].trim() === "" || !Number.isFinite(n) || !k.valid(n)) problems.push(`--set ${key}: "${m[2]}" is not valid; allowed: ${k.allowed}`);
       else model[key] = n;
-    } else if (key in SETTING_DEFINITIONS) {
-      context[key] = m[2];
+    } else if (stackKeys.includes(key)) {
+      stackContext[key] = m[2];
     } else {
-      problems.push(`--set: "${key}" is unknown; allowed: ${Object.keys(keys).join(", ")}, or a stack setting (${Object.keys(SETTING_DEFINITIONS).join(", ")})`);
+      problems.push(`--set: "${key}" is unknown; allowed: ${Object.keys(keys).join(", ")}, or a setting of stack ${SIMULATED_STACK} (${stackKeys.join(", ")})`);
     }
   }
 
   let strategies: StrategySpec[] = [];
   try {
-    strategies = builtInStrategies(loadSettings({ context, env }));
+    const settings = loadSettings({ context: { [SIMULATED_STACK]: stackContext }, contextOrigin: "--set", env });
+    strategies = builtInStrategies(settings.stacks[SIMULATED_STACK]);
   } catch (e) {
     problems.push(e instanceof SettingsError ? e.problems.map((p) => `--set (stack setting): ${p}`).join("\n  - ") : (e as Error).message);
   }

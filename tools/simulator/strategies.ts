@@ -3,7 +3,7 @@
  * scaling policy and its metric, capacity bounds, the target setter (if any), and the worker and queue
  * behaviour. Users add their own with a JSON file of `StrategySpec`s (see `--strategy-file`).
  */
-import { Settings } from "../../src/settings";
+import { StackSettings } from "../../src/settings";
 import { visibilityTimeoutFor } from "../../src/visibility-timeout";
 
 /** A step of a step-scaling policy, as aws-cdk's `ScalingInterval`: bounds on the metric, change in tasks. */
@@ -184,7 +184,7 @@ export function rateSeconds(expression: string): number | undefined {
  * `cdktf synth` reads): our worker protects its task while busy, extends the visibility timeout, rejects
  * messages longer than maxMessageDurationSeconds, and the queue has a DLQ.
  */
-export function projectStrategy(settings: Settings): StrategySpec {
+export function projectStrategy(settings: StackSettings<"sqs-dynamic-target-tracking">): StrategySpec {
   const every = rateSeconds(settings.targetSetterSchedule);
   if (settings.targetSetterEnabled && every === undefined) {
     throw new Error(
@@ -228,7 +228,7 @@ export function projectStrategy(settings: Settings): StrategySpec {
 }
 
 /** Built-in strategies in report order, (a)..(e). */
-export function builtInStrategies(settings: Settings): StrategySpec[] {
+export function builtInStrategies(settings: StackSettings<"sqs-dynamic-target-tracking">): StrategySpec[] {
   return [BLUEPRINT_PUBLISHED, BLUEPRINT_INTENDED, QUEUE_DEPTH, CDK_QUEUE_PROCESSING, projectStrategy(settings)];
 }
 

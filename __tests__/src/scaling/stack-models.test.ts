@@ -1,10 +1,10 @@
-import { loadAppSettings } from "../../../src/app-settings";
 import { AWSTUT_PUBLISHED, queueDepthTrackingModel } from "../../../src/scaling/queue-depth-tracking";
 import { evaluateAlarm } from "../../../src/scaling/alarm";
 import { SOURCE_SCALE_TO_ZERO, scaleToZeroPlan } from "../../../src/scaling/scale-to-zero";
+import { testSettings } from "../../helpers";
 
-const qdt = (own: Record<string, unknown> = {}) => loadAppSettings({ context: { "sqs-queue-depth-tracking": own } }).sqsQueueDepthTracking;
-const stz = (own: Record<string, unknown> = {}) => loadAppSettings({ context: { "sqs-scale-to-zero": own } }).sqsScaleToZero;
+const qdt = (own: Record<string, unknown> = {}) => testSettings("sqs-queue-depth-tracking", own);
+const stz = (own: Record<string, unknown> = {}) => testSettings("sqs-scale-to-zero", own);
 
 describe("queueDepthTrackingModel", () => {
   it("models what the stack deploys: the source's target and bounds, our cooldowns, protection, drain, heartbeat, DLQ", () => {

@@ -1,4 +1,4 @@
-import { loadSettings } from "../../../src/settings";
+import { testSettings } from "../../helpers";
 import { simulate } from "../../../tools/simulator/model";
 import {
   BLUEPRINT_INTENDED,
@@ -167,7 +167,7 @@ describe("service and scaling", () => {
   test("the target setter follows the processing time with the Lambda's module (12 at 5 s, 6 at 10 s)", () => {
     const horizonSeconds = 4 * 3600;
     const w = durationShiftWorkload({ horizonSeconds, seed: 1 });
-    const strategy = projectStrategy(loadSettings({ context: { targetSetterSchedule: "rate(10 minutes)", targetSetterLookbackMinutes: "10" } }));
+    const strategy = projectStrategy(testSettings("sqs-dynamic-target-tracking", { targetSetterSchedule: "rate(10 minutes)", targetSetterLookbackMinutes: "10" }));
     const r = simulate(w, strategy, { horizonSeconds });
     expect(r.series.target[100]).toBeCloseTo(12, 6);
     expect(r.series.target[239]).toBeCloseTo(6, 6);

@@ -32,7 +32,7 @@ test("durations", () => {
 test("--set: model options and stack settings; project-defaults follows the stack settings", () => {
   const o = parseSimulateArgs(
     ["--set", "startupDelaySeconds=30", "--set", "scaleOutCooldownSeconds=120", "--strategies", "project-defaults"],
-    { QS_TARGET_SETTER_SCHEDULE: "rate(5 minutes)" },
+    { QS_SQS_DYNAMIC_TARGET_TRACKING__TARGET_SETTER_SCHEDULE: "rate(5 minutes)" },
   );
   if (o === "help") throw new Error("unexpected help");
   expect(o.model).toEqual({ startupDelaySeconds: 30 });

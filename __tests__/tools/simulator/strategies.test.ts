@@ -1,5 +1,5 @@
 import { visibilityTimeoutFor } from "../../../src/visibility-timeout";
-import { loadSettings } from "../../../src/settings";
+import { testSettings } from "../../helpers";
 import {
   BLUEPRINT_INTENDED,
   builtInStrategies,
@@ -9,7 +9,7 @@ import {
 } from "../../../tools/simulator/strategies";
 
 test("project-defaults is what the stack deploys with the same settings", () => {
-  const s = loadSettings({});
+  const s = testSettings("sqs-dynamic-target-tracking");
   const e = projectStrategy(s);
   expect(e).toMatchObject({
     minCapacity: s.minCapacity,
@@ -38,23 +38,23 @@ test("project-defaults is what the stack deploys with the same settings", () => 
       fifoGroups: s.messageGroupCount,
     },
   });
-  expect(projectStrategy(loadSettings({ context: { targetSetterEnabled: "false" } })).targetSetter).toBeUndefined();
+  expect(projectStrategy(testSettings("sqs-dynamic-target-tracking", { targetSetterEnabled: "false" })).targetSetter).toBeUndefined();
 });
 
 test.each(["5", "61", "28000"])("the visibility timeout is the queue's for maxMessageDurationSeconds %s", (seconds) => {
-  const e = projectStrategy(loadSettings({ context: { maxMessageDurationSeconds: seconds } }));
+  const e = projectStrategy(testSettings("sqs-dynamic-target-tracking", { maxMessageDurationSeconds: seconds }));
   expect(e.worker.visibilityTimeoutSeconds).toBe(visibilityTimeoutFor(Number(seconds)));
 });
 
 test("schedules: rate() expressions in seconds; a cron schedule cannot be simulated", () => {
   expect([rateSeconds("rate(1 minute)"), rateSeconds("rate(10 minutes)"), rateSeconds("rate(2 hours)")]).toEqual([60, 600, 7200]);
-  expect(() => projectStrategy(loadSettings({ context: { targetSetterSchedule: "cron(0 * * * ? *)" } }))).toThrow(
+  expect(() => projectStrategy(testSettings("sqs-dynamic-target-tracking", { targetSetterSchedule: "cron(0 * * * ? *)" }))).toThrow(
     'targetSetterSchedule "cron(0 * * * ? *)" cannot be simulated; allowed here: rate(N minutes|hours|days)',
   );
 });
 
 test("the built-in strategies are valid, (a) to (e) in order", () => {
-  const all = builtInStrategies(loadSettings({}));
+  const all = builtInStrategies(testSettings("sqs-dynamic-target-tracking"));
   expect(all.map((s) => s.description.slice(0, 3))).toEqual(["(a)", "(b)", "(c)", "(d)", "(e)"]);
   for (const s of all) expect(validateStrategy(s)).toEqual([]);
 });
