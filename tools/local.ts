@@ -13,8 +13,12 @@ import { handler as producer, logger as producerLogger } from "../app-code/messa
 import { MAX_MESSAGES_PER_RUN } from "../app-code/message-producer/producer";
 import { localAwsEnv } from "./local/queues";
 import { createLocalWorker, startLocalEnvironment } from "./local/run";
+import { localStackRun } from "./local/stacks";
 
+// `--stack <name>`: another stack's local run (tools/local/stacks.ts); the options below are the blueprint's.
+const stackRun = localStackRun(process.argv.slice(2));
 const { values: args } = parseArgs({
+  args: stackRun.run ? [] : stackRun.rest,
   options: {
     messages: { type: "string", default: "200" },
     concurrency: { type: "string", default: "5" },
@@ -108,7 +112,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+(stackRun.run ? stackRun.run() : main()).then(
   (code) => process.exit(code),
   (err) => {
     console.error(err instanceof Error ? err.message : err);
