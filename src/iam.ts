@@ -1,6 +1,13 @@
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 
+/**
+ * Why a key policy passes QS-IAM-002 (the reason of its suppression on each KMS key): checkov's CKV_AWS_109, 111
+ * and 356 read every policy document, key policies included, and so does the rule.
+ */
+export const KEY_POLICY_REASON =
+  'In a key policy, Resource "*" means this key and nothing else (the key policy is attached to it); its statements follow AWS\'s default key policy (the account administers the key through IAM), and a grant to a service is narrowed by a condition.';
+
 export interface ServiceTrustOptions {
   /** Service principal that may assume the role, e.g. `lambda.amazonaws.com`. */
   readonly service: string;

@@ -6,6 +6,10 @@ import { suppressRule } from "./suppress";
 export const LOG_GROUP_KMS_REASON =
   "Holds message ids, durations and errors, no payload or secret; CloudWatch Logs encrypts it at rest with its own key.";
 
+/** Why a service's own log group keeps its logs less than a year (the reason of its QS-LOG-003 suppression). */
+export const LOG_GROUP_RETENTION_REASON =
+  "Operational output of the service, read to debug it, not an audit trail (CloudTrail records the API activity): 30 days by default, the blueprint's retention; a year would multiply storage for nothing read. The construct's logRetentionDays raises it.";
+
 export interface ServiceLogGroupOptions {
   /** Log group name, e.g. `/aws/lambda/<function>`. */
   readonly name: string;
@@ -16,19 +20,23 @@ export interface ServiceLogGroupOptions {
    * QS-LOG-002 suppression). @default LOG_GROUP_KMS_REASON
    */
   readonly contentsReason?: string;
+  /**
+   * Why a retention under a year is enough (recorded as the reason of the QS-LOG-003 suppression, checkov
+   * CKV_AWS_338); no suppression when the retention is 0 (forever) or a year or more. @default LOG_GROUP_RETENTION_REASON
+   */
+  readonly retentionReason?: string;
 }
 
 /**
  * The log group of a service's own output (a Lambda function, the worker, the build): retention set, encrypted
- * at rest by CloudWatch Logs with its own key rather than a customer managed one, and that choice recorded next
- * to the resource as a reasoned suppression of QS-LOG-002. Created in `scope` under `id`, so its Terraform
+ * at rest by CloudWatch Logs with its own key rather than a customer managed one, and those choices recorded next
+ * to the resource as reasoned suppressions of QS-LOG-002 and (under a year) QS-LOG-003. Created in `scope` under `id`, so its Terraform
  * name is the caller's. (The VPC flow logs hold traffic records and get a key of their own: see VpcFlowLogs.)
  */
 export function serviceLogGroup(scope: Construct, id: string, options: ServiceLogGroupOptions): CloudwatchLogGroup {
-  const logGroup = new CloudwatchLogGroup(scope, id, {
-    name: options.name,
-    retentionInDays: options.retentionInDays ?? 30,
-  });
+  const retentionInDays = options.retentionInDays ?? 30;
+  const logGroup = new CloudwatchLogGroup(scope, id, { name: options.name, retentionInDays });
   suppressRule(logGroup, "QS-LOG-002", options.contentsReason ?? LOG_GROUP_KMS_REASON);
+  if (retentionInDays !== 0 && retentionInDays < 365) suppressRule(logGroup, "QS-LOG-003", options.retentionReason ?? LOG_GROUP_RETENTION_REASON);
   return logGroup;
 }

@@ -16,7 +16,8 @@ export const MIN_REASON_LENGTH = 20;
 /**
  * Accepts one finding of rule `ruleId` on `resource`, for the reason given. Call it next to the resource it
  * concerns, in the construct that creates it, so the exception is reviewed with the code; `npm run check -- --markdown`
- * lists every suppression for the README. A suppression that silences nothing fails the check, so stale ones
+ * lists every suppression for docs/security.md, and `npm run checkov:config` turns each into skips of the checkov
+ * checks the rule mirrors (.checkov.yaml). A suppression that silences nothing fails the check, so stale ones
  * cannot pile up.
  *
  * @throws Error when the rule id is malformed or the reason is shorter than MIN_REASON_LENGTH characters.

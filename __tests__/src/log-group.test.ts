@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from "cdktf";
-import { LOG_GROUP_KMS_REASON, serviceLogGroup } from "../../src/log-group";
+import { LOG_GROUP_KMS_REASON, LOG_GROUP_RETENTION_REASON, serviceLogGroup } from "../../src/log-group";
 import { suppressionsOf } from "../../src/suppress";
 import { TerraformJson } from "../helpers";
 
@@ -15,7 +15,7 @@ describe("serviceLogGroup", () => {
     const { app_logs } = logGroups((stack) => serviceLogGroup(stack, "app_logs", { name: "/ecs/app" }));
     expect(app_logs).toMatchObject({ name: "/ecs/app", retention_in_days: 30 });
     expect(app_logs.kms_key_id).toBeUndefined();
-    expect(suppressionsOf(app_logs)).toEqual({ "QS-LOG-002": LOG_GROUP_KMS_REASON });
+    expect(suppressionsOf(app_logs)).toEqual({ "QS-LOG-002": LOG_GROUP_KMS_REASON, "QS-LOG-003": LOG_GROUP_RETENTION_REASON });
   });
 
   it("takes the retention and the reason from the caller", () => {
@@ -24,6 +24,18 @@ describe("serviceLogGroup", () => {
       serviceLogGroup(stack, "build_logs", { name: "/aws/codebuild/x", retentionInDays: 7, contentsReason: reason }),
     );
     expect(build_logs).toMatchObject({ retention_in_days: 7 });
-    expect(suppressionsOf(build_logs)).toEqual({ "QS-LOG-002": reason });
+    expect(suppressionsOf(build_logs)).toEqual({ "QS-LOG-002": reason, "QS-LOG-003": LOG_GROUP_RETENTION_REASON });
+  });
+
+  it("accepts a retention under a year only with a reason, and needs none from a year on (checkov CKV_AWS_338)", () => {
+    const why = "kept a week: a scratch environment that is torn down daily";
+    const groups = logGroups((stack) => {
+      serviceLogGroup(stack, "week", { name: "/w", retentionInDays: 7, retentionReason: why });
+      serviceLogGroup(stack, "year", { name: "/y", retentionInDays: 365 });
+      serviceLogGroup(stack, "forever", { name: "/f", retentionInDays: 0 });
+    });
+    expect(suppressionsOf(groups.week)["QS-LOG-003"]).toBe(why);
+    expect(suppressionsOf(groups.year)["QS-LOG-003"]).toBeUndefined();
+    expect(suppressionsOf(groups.forever)["QS-LOG-003"]).toBeUndefined();
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { Testing } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
@@ -12,7 +14,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
+import { SCRATCH_DIR } from "../../src/constructs/queue-worker-service";
 import { SqsDynamicTargetTrackingStack } from "../../stacks/sqs-dynamic-target-tracking-stack";
 import { resourcesOf, testSettings, TerraformJson } from "../helpers";
 
@@ -47,6 +49,17 @@ function grants(json: TerraformJson, document: string): Record<string, { resourc
   }
   return out;
 }
+
+/** Instructions of a Dockerfile's last stage (after its last FROM), continuation lines joined, comments dropped. */
+function finalStage(dockerfile: string): Array<{ keyword: string; args: string }> {
+  const lines = dockerfile.replace(/\\\r?\n/g, " ").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const instructions = lines.map((l) => ({ keyword: l.split(/\s+/)[0].toUpperCase(), args: l.replace(/^\S+\s*/, "") }));
+  const lastFrom = instructions.map((i) => i.keyword).lastIndexOf("FROM");
+  return instructions.slice(lastFrom + 1);
+}
+
+/** The paths of a VOLUME instruction, JSON or plain form. */
+const volumePaths = (args: string): string[] => (args.startsWith("[") ? (JSON.parse(args) as string[]) : args.split(/\s+/));
 
 const namespaceCondition = [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["ECS-SQS-BPI"] }];
 
@@ -350,6 +363,24 @@ describe("sqs-dynamic-target-tracking stack", () => {
       });
     });
 
+    it("can write its TMPDIR: the image makes /scratch the container user's and declares it a VOLUME, which Fargate copies into the mount", () => {
+      // Fargate mounts an empty task volume owned by root (0755) unless the image has a VOLUME at the same path;
+      // then the ECS data plane copies the image's directory, owner included (ECS developer guide, "Bind mounts").
+      expect(env.TMPDIR).toBe(SCRATCH_DIR);
+      expect(container.mountPoints).toContainEqual({ sourceVolume: "scratch", containerPath: SCRATCH_DIR, readOnly: false });
+      const instructions = finalStage(readFileSync(path.join(__dirname, "../../app-code/worker/Dockerfile"), "utf8"));
+      const volume = instructions.findIndex((i) => i.keyword === "VOLUME" && volumePaths(i.args).includes(SCRATCH_DIR));
+      expect(volume).toBeGreaterThanOrEqual(0);
+      // Made before the VOLUME (later build steps on a volume path are discarded) and before USER (chown needs root).
+      const made = instructions.findIndex(
+        (i) => i.keyword === "RUN" && i.args.includes(`mkdir ${SCRATCH_DIR}`) && i.args.includes(`chown ${container.user} ${SCRATCH_DIR}`),
+      );
+      expect(made).toBeGreaterThanOrEqual(0);
+      expect(made).toBeLessThan(volume);
+      const firstUser = instructions.findIndex((i) => i.keyword === "USER");
+      expect(firstUser === -1 || made < firstUser).toBe(true);
+    });
+
     it("runs as service ecsdemo-queue in the private subnets with ECS Exec, desired count left to autoscaling", () => {
       expect(synthesized).toHaveResourceWithProperties(EcsService, {
         name: "ecsdemo-queue",
@@ -396,13 +427,37 @@ describe("sqs-dynamic-target-tracking stack", () => {
       });
     });
 
-    it("is built from app-code/ and pushed on the first deploy, registry auth from the ECR token", () => {
-      const image = resources("docker_image").worker_image_image;
-      expect(image.build).toMatchObject({ context: "${path.module}/../../../app-code", dockerfile: "worker/Dockerfile" });
-      expect(image.name).toBe(JSON.parse(resources("aws_ecs_task_definition").worker_task_definition.container_definitions)[0].image);
-      expect(synthesized).toHaveResourceWithProperties(RegistryImage, { name: ref("docker_image", "worker_image_image", "name"), keep_remotely: true });
+    it("is built by `docker build` in a terraform_data, rebuilt only when the build context or the image name changes", () => {
+      // Not docker_image: the docker provider reads that from the Docker engine on every refresh (README "The first
+      // image"), so plan would need an engine. terraform_data has nothing to read.
+      expect(resources("docker_image")).toEqual({});
+      const image = JSON.parse(resources("aws_ecs_task_definition").worker_task_definition.container_definitions)[0].image;
+      const build = resources("terraform_data").worker_image_build;
+      expect(build.triggers_replace).toEqual({ image, source_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(image).toBe(`${ref("aws_ecr_repository", "worker_image_repository", "repository_url")}:src-${build.triggers_replace.source_hash.slice(0, 12)}`);
+      expect(build.provisioner).toEqual([
+        {
+          "local-exec": {
+            command: `docker build --platform linux/amd64 --file worker/Dockerfile --tag ${image} .`,
+            working_dir: "${path.module}/../../../app-code",
+          },
+        },
+      ]);
+    });
+
+    it("is pushed by the docker provider after the build, and the service waits for the push", () => {
+      const image = resources("terraform_data").worker_image_build.triggers_replace.image;
+      expect(resources("docker_registry_image")).toEqual({
+        worker_image_push: expect.objectContaining({
+          name: image,
+          keep_remotely: true,
+          depends_on: ["terraform_data.worker_image_build"],
+          triggers: { source_hash: resources("terraform_data").worker_image_build.triggers_replace.source_hash },
+        }),
+      });
+      expect(resources("aws_ecs_service").worker_service.depends_on).toEqual(["docker_registry_image.worker_image_push"]);
       expect(json.provider?.docker).toEqual([
-        expect.objectContaining({
+        {
           disable_docker_daemon_check: true,
           registry_auth: [
             {
@@ -411,7 +466,15 @@ describe("sqs-dynamic-target-tracking stack", () => {
               password: dataRef("aws_ecr_authorization_token", "worker_image_registry_token", "password"),
             },
           ],
-        }),
+        },
+      ]);
+    });
+
+    it("keeps the newest src- images apart from the pipeline's, so pushes cannot expire the one Terraform deployed", () => {
+      const policy = JSON.parse(resources("aws_ecr_lifecycle_policy").worker_image_lifecycle.policy);
+      expect(policy.rules.map((r: { rulePriority: number; selection: unknown }) => [r.rulePriority, r.selection])).toEqual([
+        [1, { tagStatus: "tagged", tagPrefixList: ["src-"], countType: "imageCountMoreThan", countNumber: 5 }],
+        [2, { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }],
       ]);
     });
   });
@@ -483,6 +546,23 @@ describe("sqs-dynamic-target-tracking stack", () => {
       ]);
     });
 
+    it("encrypts the artifacts with a rotated customer managed key: bucket default, artifact store and build output", () => {
+      const key = ref("aws_kms_key", "cicd_artifacts_key", "arn");
+      expect(resources("aws_kms_key").cicd_artifacts_key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 7 });
+      expect(resources("aws_s3_bucket_server_side_encryption_configuration").cicd_artifacts_encryption.rule[0]).toEqual({
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: key },
+        bucket_key_enabled: true,
+      });
+      expect(resources("aws_codepipeline").cicd_pipeline.artifact_store).toEqual([
+        { type: "S3", location: ref("aws_s3_bucket", "cicd_artifacts", "bucket"), encryption_key: { id: key, type: "KMS" } },
+      ]);
+      expect(resources("aws_codebuild_project").cicd_build.encryption_key).toBe(key);
+      // The account administers it through IAM (AWS's default key policy); the roles' own policies grant its use.
+      expect(statements(json, "cicd_artifacts_key_policy")).toEqual([
+        expect.objectContaining({ sid: "AccountAdministers", principals: [{ type: "AWS", identifiers: [expect.stringMatching(/:root$/)] }] }),
+      ]);
+    });
+
     it("notifies action success and failure on a topic with its own KMS key that CodeStar Notifications may use", () => {
       expect(synthesized).toHaveResourceWithProperties(CodestarnotificationsNotificationRule, {
         event_type_ids: ["codepipeline-pipeline-action-execution-succeeded", "codepipeline-pipeline-action-execution-failed"],
@@ -503,14 +583,19 @@ describe("sqs-dynamic-target-tracking stack", () => {
       const repoArn = ref("aws_ecr_repository", "worker_image_repository", "arn");
       const bucketArn = ref("aws_s3_bucket", "cicd_artifacts", "arn");
       const only = (resource: string) => ({ resources: [resource] });
+      // The CodeBuild user guide's use of a project's customer managed key, on the artifact key only.
+      const artifactKeyUse = Object.fromEntries(
+        ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"].map((a) => [a, only(ref("aws_kms_key", "cicd_artifacts_key", "arn"))]),
+      );
       expect(build).toEqual({
         "logs:CreateLogStream": only(`${ref("aws_cloudwatch_log_group", "cicd_build_logs", "arn")}:*`),
         "logs:PutLogEvents": only(`${ref("aws_cloudwatch_log_group", "cicd_build_logs", "arn")}:*`),
         "s3:GetObject": only(`${bucketArn}/*`),
         "s3:GetObjectVersion": only(`${bucketArn}/*`),
         "s3:PutObject": only(`${bucketArn}/*`),
+        // The CodeBuild user guide's service role policy (S3GetObjectPolicy, S3PutObjectPolicy, S3BucketIdentity).
+        "s3:GetBucketAcl": only(bucketArn),
         "s3:GetBucketLocation": only(bucketArn),
-        "s3:GetBucketVersioning": only(bucketArn),
         "ecr:GetAuthorizationToken": only("*"),
         "ecr:BatchCheckLayerAvailability": only(repoArn),
         "ecr:BatchGetImage": only(repoArn),
@@ -520,6 +605,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
         "ecr:InitiateLayerUpload": only(repoArn),
         "ecr:PutImage": only(repoArn),
         "ecr:UploadLayerPart": only(repoArn),
+        ...artifactKeyUse,
       });
       const pipeline = grants(json, "cicd_pipeline_permissions");
       expect(Object.keys(pipeline).sort()).toEqual([
@@ -535,14 +621,32 @@ describe("sqs-dynamic-target-tracking stack", () => {
         "ecs:TagResource",
         "ecs:UpdateService",
         "iam:PassRole",
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+        "s3:GetBucketAcl",
         "s3:GetBucketLocation",
         "s3:GetBucketVersioning",
         "s3:GetObject",
         "s3:GetObjectVersion",
-        "s3:ListBucket",
         "s3:PutObject",
+        "s3:PutObjectAcl",
       ]);
-      expect(pipeline["s3:PutObject"]).toEqual(only(`${bucketArn}/*`));
+      // The CodePipeline user guide's service role policy for the artifact bucket; the CodeStar connection source
+      // uploads with an ACL, which S3 authorizes as s3:PutObjectAcl (aws-cdk#13557).
+      for (const action of ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl"]) {
+        expect(pipeline[action]).toEqual(only(`${bucketArn}/*`));
+      }
+      for (const action of ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"]) expect(pipeline[action]).toEqual(only(bucketArn));
+      // RegisterTaskDefinition takes the task-definition resource type (Service Authorization Reference);
+      // DescribeTaskDefinition takes none.
+      expect(pipeline["ecs:RegisterTaskDefinition"]).toEqual({
+        resources: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:ecs:us-west-2:\$\{data\.aws_caller_identity\.account\.account_id\}:task-definition\/ecsdemo-queue:\*$/)],
+      });
+      expect(pipeline["ecs:DescribeTaskDefinition"]).toEqual(only("*"));
+      for (const [action, grant] of Object.entries(artifactKeyUse)) expect(pipeline[action]).toEqual(grant);
       expect(pipeline["ecs:TagResource"].condition).toEqual([
         { test: "StringEquals", variable: "ecs:CreateAction", values: ["RegisterTaskDefinition"] },
       ]);
@@ -625,7 +729,8 @@ describe("sqs-dynamic-target-tracking stack with other settings", () => {
 
   it("without the image build has no docker provider or resources and the service waits for nothing", () => {
     expect(json.provider?.docker).toBeUndefined();
-    expect(resourcesOf(json, "docker_image")).toEqual({});
+    for (const type of ["docker_image", "docker_registry_image", "terraform_data"]) expect(resourcesOf(json, type)).toEqual({});
+    expect(json.data?.aws_ecr_authorization_token).toBeUndefined();
     expect(resourcesOf(json, "aws_ecs_service").worker_service.depends_on).toBeUndefined();
   });
 

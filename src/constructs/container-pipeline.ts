@@ -18,7 +18,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
-import { serviceTrustPolicy } from "../iam";
+import { KEY_POLICY_REASON, serviceTrustPolicy } from "../iam";
 import { serviceLogGroup } from "../log-group";
 import { suppressRule } from "../suppress";
 
@@ -37,7 +37,7 @@ const KEY_ADMIN_ACTIONS = [
   "kms:EnableKey",
   "kms:EnableKeyRotation",
   "kms:Encrypt",
-  "kms:GenerateDataKey",
+  "kms:GenerateDataKey*",
   "kms:GetKeyPolicy",
   "kms:GetKeyRotationStatus",
   "kms:ListAliases",
@@ -45,6 +45,7 @@ const KEY_ADMIN_ACTIONS = [
   "kms:ListKeyPolicies",
   "kms:ListResourceTags",
   "kms:PutKeyPolicy",
+  "kms:ReEncrypt*",
   "kms:RetireGrant",
   "kms:RevokeGrant",
   "kms:ScheduleKeyDeletion",
@@ -53,6 +54,12 @@ const KEY_ADMIN_ACTIONS = [
   "kms:UpdateAlias",
   "kms:UpdateKeyDescription",
 ];
+
+/**
+ * What the CodeBuild user guide has a project's service role do with the project's customer managed key
+ * ("Encrypt build outputs using a customer managed key"); the pipeline role uses the artifact key the same way.
+ */
+const ARTIFACT_KEY_USE = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
 
 export type PipelineSource = "codestar-connection" | "github-oauth";
 
@@ -99,18 +106,21 @@ export interface ContainerPipelineProps {
 /**
  * CI/CD of the worker image: GitHub -> CodeBuild (docker build and push, `imagedefinitions.json`) -> ECS deploy.
  *
- * - Artifact bucket: versioned, SSE-KMS with the S3 key, public access blocked, bucket owner enforced, a policy
+ * - Artifacts: a customer managed KMS key (rotated) for the bucket's default encryption, the pipeline's artifact
+ *   store and the build's output; the bucket versioned, public access blocked, bucket owner enforced, a policy
  *   that denies plain HTTP and TLS older than 1.2, artifacts expiring after 30 days, force destroy.
  * - Notifications: an SNS topic encrypted with its own KMS key (CodeStar Notifications cannot publish to a topic
  *   encrypted with the AWS-managed `alias/aws/sns` key), whose policies let codestar-notifications.amazonaws.com
  *   of this account publish; a rule for action succeeded/failed.
  * - Build: a privileged CodeBuild project (it builds Docker images) on a supported image, its own log group.
- * - Roles: CodeBuild may use the bucket, push to the ECR repository and write its log group; CodePipeline may
- *   use the bucket, the connection, start this build, and update this service, passing only the task's roles
- *   and only to ECS tasks.
+ * - Roles: CodeBuild may use the bucket and its key, push to the ECR repository and write its log group;
+ *   CodePipeline may use the bucket and its key, the connection, start this build, and update this service,
+ *   passing only the task's roles and only to ECS tasks.
  */
 export class ContainerPipeline extends Construct {
   readonly bucket: S3Bucket;
+  /** Encrypts the artifacts: bucket default, the pipeline's artifact store and the build's output. */
+  readonly artifactKey: KmsKey;
   readonly topic: SnsTopic;
   readonly project: CodebuildProject;
   readonly pipeline: Codepipeline;
@@ -123,8 +133,45 @@ export class ContainerPipeline extends Construct {
     const { names, accountId, partition, region } = props;
     const source = props.source ?? "codestar-connection";
 
-    // --- Artifact bucket ---------------------------------------------------------------------------------------
+    // The account's IAM policies decide who administers and uses a key (AWS's default key policy, with the
+    // actions spelled out instead of kms:*).
+    const accountAdministers: DataAwsIamPolicyDocumentStatement = {
+      sid: "AccountAdministers",
+      actions: KEY_ADMIN_ACTIONS,
+      principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
+      resources: ["*"],
+    };
+
+    // --- Artifact bucket and its key ---------------------------------------------------------------------------
+    // A customer managed key for the artifacts (the bucket default, the pipeline's artifact store and the build's
+    // output), so that only the two roles below can read them, and key use is in CloudTrail under its own key.
+    this.artifactKey = new KmsKey(this, "artifacts_key", {
+      description: `Encrypts the artifacts of the pipeline ${names.pipeline}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 7,
+      policy: new DataAwsIamPolicyDocument(this, "artifacts_key_policy", { statement: [accountAdministers] }).json,
+    });
+    suppressRule(this.artifactKey, "QS-IAM-002", KEY_POLICY_REASON);
+    new KmsAlias(this, "artifacts_key_alias", { name: `alias/${names.pipeline}-artifacts`, targetKeyId: this.artifactKey.keyId });
+    const artifactKeyUse: DataAwsIamPolicyDocumentStatement = { sid: "ArtifactKey", actions: ARTIFACT_KEY_USE, resources: [this.artifactKey.arn] };
+
     this.bucket = new S3Bucket(this, "artifacts", { bucketPrefix: `${names.pipeline}-`.slice(0, 37), forceDestroy: true });
+    // Artifacts are rebuilt from Git on every run, only the two roles below use them, and they expire after 30 days.
+    suppressRule(
+      this.bucket,
+      "QS-S3-005",
+      "This stack grants the bucket and its key to the pipeline's and the build's roles only, and its objects are rebuilt from Git on every run; access logs would need a log bucket of their own. Turn on CloudTrail S3 data events where object access must be audited.",
+    );
+    suppressRule(
+      this.bucket,
+      "QS-S3-006",
+      "Artifacts are rebuilt from the Git repository on every pipeline run and expire after 30 days: a copy in another region would protect nothing that cannot be rebuilt.",
+    );
+    suppressRule(
+      this.bucket,
+      "QS-S3-007",
+      "Nothing consumes the artifacts' object events: CodePipeline tracks its own artifacts, and the pipeline's results are published to the SNS topic.",
+    );
     new S3BucketPublicAccessBlock(this, "artifacts_public_access", {
       bucket: this.bucket.id,
       blockPublicAcls: true,
@@ -142,7 +189,7 @@ export class ContainerPipeline extends Construct {
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "artifacts_encryption", {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.artifactKey.arn }, bucketKeyEnabled: true }],
     });
     new S3BucketLifecycleConfiguration(this, "artifacts_lifecycle", {
       bucket: this.bucket.id,
@@ -183,14 +230,7 @@ export class ContainerPipeline extends Construct {
     // --- Notifications -----------------------------------------------------------------------------------------
     const keyPolicy = new DataAwsIamPolicyDocument(this, "notifications_key_policy", {
       statement: [
-        {
-          // The account's IAM policies decide who administers the key (AWS's default key policy, with the
-          // actions spelled out instead of kms:*).
-          sid: "AccountAdministers",
-          actions: KEY_ADMIN_ACTIONS,
-          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${accountId}:root`] }],
-          resources: ["*"],
-        },
+        accountAdministers,
         {
           sid: "CodeStarNotificationsEncrypt",
           actions: ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -206,6 +246,7 @@ export class ContainerPipeline extends Construct {
       deletionWindowInDays: 7,
       policy: keyPolicy.json,
     });
+    suppressRule(key, "QS-IAM-002", KEY_POLICY_REASON);
     new KmsAlias(this, "notifications_key_alias", { name: `alias/${names.notificationTopic}-notifications`, targetKeyId: key.keyId });
     this.topic = new SnsTopic(this, "notifications", { name: names.notificationTopic, kmsMasterKeyId: key.arn });
     const topicPolicy = new DataAwsIamPolicyDocument(this, "notifications_policy_document", {
@@ -236,12 +277,10 @@ export class ContainerPipeline extends Construct {
     const buildPermissions = new DataAwsIamPolicyDocument(this, "build_permissions", {
       statement: [
         { sid: "OwnLogGroup", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${buildLogs.arn}:*`] },
-        {
-          sid: "PipelineArtifacts",
-          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-          resources: [bucketObjects],
-        },
-        { sid: "ArtifactBucket", actions: ["s3:GetBucketLocation", "s3:GetBucketVersioning"], resources: [this.bucket.arn] },
+        // What the CodeBuild user guide's service role policy grants on the artifact bucket, scoped to this bucket.
+        { sid: "PipelineArtifacts", actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"], resources: [bucketObjects] },
+        { sid: "ArtifactBucket", actions: ["s3:GetBucketAcl", "s3:GetBucketLocation"], resources: [this.bucket.arn] },
+        artifactKeyUse,
         // Registry login; the action accepts no resource.
         { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
         {
@@ -266,6 +305,7 @@ export class ContainerPipeline extends Construct {
       description: "Builds the worker image and writes imagedefinitions.json",
       serviceRole: this.buildRole.arn,
       buildTimeout: 30,
+      encryptionKey: this.artifactKey.arn,
       artifacts: { type: "CODEPIPELINE" },
       source: { type: "CODEPIPELINE", buildspec: props.buildspec },
       environment: {
@@ -338,12 +378,17 @@ export class ContainerPipeline extends Construct {
     const pipelinePermissions = new DataAwsIamPolicyDocument(this, "pipeline_permissions", {
       statement: [
         ...sourceStatements,
+        // The CodePipeline user guide's service role policy for the artifact bucket, scoped to this bucket. The
+        // CodeStar connection source action uploads the source zip with an ACL (bucket-owner-full-control), and S3
+        // authorizes a PutObject that sets an ACL as s3:PutObjectAcl too ("Upload to S3 failed ... Access Denied"
+        // without it, aws-cdk#13557).
         {
           sid: "PipelineArtifacts",
-          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+          actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl"],
           resources: [bucketObjects],
         },
-        { sid: "ArtifactBucket", actions: ["s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"], resources: [this.bucket.arn] },
+        { sid: "ArtifactBucket", actions: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"], resources: [this.bucket.arn] },
+        artifactKeyUse,
         { sid: "RunBuild", actions: ["codebuild:BatchGetBuilds", "codebuild:StartBuild"], resources: [this.project.arn] },
         {
           sid: "DeployService",
@@ -357,11 +402,14 @@ export class ContainerPipeline extends Construct {
           resources: ["*"],
           condition: [{ test: "ArnEquals", variable: "ecs:cluster", values: [`${ecsPrefix}:cluster/${props.ecs.clusterName}`] }],
         },
+        // The deploy action describes the service's task definition and registers a new revision of its family.
+        // Service Authorization Reference (ECS): DescribeTaskDefinition has no resource type, so only "*";
+        // RegisterTaskDefinition requires the task-definition type (task-definition/<family>:<revision>).
+        { sid: "DescribeTaskDefinition", actions: ["ecs:DescribeTaskDefinition"], resources: ["*"] },
         {
-          // Task definitions are registered and described without a resource ARN.
           sid: "RegisterTaskDefinition",
-          actions: ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
-          resources: ["*"],
+          actions: ["ecs:RegisterTaskDefinition"],
+          resources: [`${ecsPrefix}:task-definition/${props.ecs.taskFamily}:*`],
         },
         {
           sid: "TagNewTaskDefinition",
@@ -388,7 +436,7 @@ export class ContainerPipeline extends Construct {
       roleArn: this.pipelineRole.arn,
       // The GitHub v1 action belongs to V1 pipelines; CodeStar connections work with V2.
       pipelineType: source === "codestar-connection" ? "V2" : "V1",
-      artifactStore: [{ type: "S3", location: this.bucket.bucket }],
+      artifactStore: [{ type: "S3", location: this.bucket.bucket, encryptionKey: { id: this.artifactKey.arn, type: "KMS" } }],
       stage: [
         { name: "Source", action: [sourceAction] },
         {

@@ -63,7 +63,11 @@ export interface FargateServiceProps {
   readonly dependsOn?: ITerraformDependable[];
 }
 
-/** The container's writable scratch folder; TMPDIR points there (Node's os.tmpdir()). */
+/**
+ * The container's writable scratch folder; TMPDIR points there (Node's os.tmpdir()). Fargate mounts the task
+ * volume there owned by root unless the image declares the path a VOLUME with the owner it wants (the worker's
+ * Dockerfile does, for the container's user).
+ */
 export const SCRATCH_DIR = "/scratch";
 
 /** Writable folders of the read-only container: scratch, and what the ECS Exec agent writes. */

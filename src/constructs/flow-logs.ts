@@ -9,7 +9,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { serviceTrustPolicy } from "../iam";
+import { KEY_POLICY_REASON, serviceTrustPolicy } from "../iam";
+import { suppressRule } from "../suppress";
 
 export interface VpcFlowLogsProps {
   /** ID of the VPC whose traffic is logged. */
@@ -69,6 +70,7 @@ export class VpcFlowLogs extends Construct {
       deletionWindowInDays: 7,
       policy: keyPolicy.json,
     });
+    suppressRule(this.key, "QS-IAM-002", KEY_POLICY_REASON);
     new KmsAlias(this, "key_alias", { name: `alias/${props.name}-vpc-flow-logs`, targetKeyId: this.key.keyId });
 
     this.logGroup = new CloudwatchLogGroup(this, "log_group", {
@@ -76,6 +78,13 @@ export class VpcFlowLogs extends Construct {
       retentionInDays: props.retentionDays ?? 90,
       kmsKeyId: this.key.arn,
     });
+    if ((props.retentionDays ?? 90) < 365) {
+      suppressRule(
+        this.logGroup,
+        "QS-LOG-003",
+        "Flow log records are kept for troubleshooting and incident review (retentionDays, 90 by default); a year of records of all traffic would keep four times as much in storage. Raise retentionDays where an audit asks for a year.",
+      );
+    }
 
     // Only flow logs of this account may use the role.
     const trust = serviceTrustPolicy(this, "trust", {

@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { FargateService, FargateServiceProps } from "./fargate-service";
 
+export { FARGATE_MAX_STOP_TIMEOUT, SCRATCH_DIR, WRITABLE_PATHS } from "./fargate-service";
+
 export interface QueueWorkerServiceProps extends Omit<FargateServiceProps, "taskStatements" | "ingressCidr" | "kind"> {
   /** Allowed as ingress source of the tasks (the blueprint's rule). @default no ingress */
   readonly vpcCidr?: string;

@@ -2,14 +2,15 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
+import { DataResource } from "cdktf";
 import { DataAwsEcrAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecr-authorization-token";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import { Image } from "@cdktf/provider-docker/lib/image";
 import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
+import { suppressRule } from "../suppress";
 import { PROJECT_ROOT } from "./bundled-function";
 
 export interface WorkerImageProps {
@@ -22,11 +23,11 @@ export interface WorkerImageProps {
   /** Role that pulls the image (the ECS task execution role); gets read access in the repository policy. */
   readonly pullRoleArn: string;
   /**
-   * Build the image with the docker provider and push it during apply, so the first deploy has an image.
-   * Needs a Docker engine at apply time only. @default true
+   * Build the image (`docker build`) and push it (docker provider) during apply, so the first deploy has an image.
+   * Needs a Docker engine only for an apply that builds, i.e. when the build context changed. @default true
    */
   readonly buildOnDeploy?: boolean;
-  /** Images the lifecycle policy keeps. @default 30 */
+  /** Images the lifecycle policy keeps besides the newest KEEP_SOURCE_IMAGES `src-` images. @default 30 */
   readonly keepImages?: number;
 }
 
@@ -91,15 +92,34 @@ export function hashTree(dir: string): string {
   return hash.digest("hex");
 }
 
+/** What the build context and Dockerfile paths may contain (they go into a shell command line). */
+const SAFE_PATH = /^(?!\/)[\w.\/-]+$/;
+
+/** Tag prefix of the images `terraform apply` builds; the pipeline's commit tags never start with it. */
+export const SOURCE_TAG_PREFIX = "src-";
+
+/** `src-` images the lifecycle policy keeps, newest first: the one the task definition names is the newest. */
+export const KEEP_SOURCE_IMAGES = 5;
+
 /**
- * The worker's ECR repository (immutable tags, scan on push, force delete, keeps the newest `keepImages`
- * images, pull access for the execution role) and, unless turned off, the first image: built from `app-code/`
- * by the docker provider and pushed with the tag `src-<hash of the build context>`, with registry
- * credentials from `aws_ecr_authorization_token` (they live in the provider configuration, not in a resource).
- * The pipeline later pushes commit-hash tags; immutable tags keep both meanings apart.
+ * The worker's ECR repository (immutable tags, scan on push, force delete, pull access for the execution role, a
+ * lifecycle policy) and, unless turned off, the first image: built from `app-code/` and pushed with the tag
+ * `src-<hash of the build context>`. The pipeline later pushes commit-hash tags; immutable tags keep both apart.
  *
- * The docker provider is configured with `disable_docker_daemon_check`, so `terraform plan` works on a machine
- * without a Docker engine; only the apply that builds the image needs one.
+ * How the image gets there, and why not with `docker_image`: the kreuzwerker/docker provider (3.6.2) reads a
+ * `docker_image` on every refresh from the Docker engine's image list (resourceDockerImageRead calls ImageList and
+ * ImageInspect), so once one is in state every `terraform plan` needs a running engine, and on a machine without
+ * the local image it plans a rebuild. `docker_registry_image` is read from the registry over HTTPS
+ * (resourceDockerRegistryImageRead asks the registry for the tag's digest) and needs no engine. So the build is a
+ * `terraform_data` whose local-exec runs `docker build`, replaced only when the build context's hash (or the
+ * image name) changes, and the push stays with the docker provider's `docker_registry_image`, which pushes the
+ * locally built image when it is created. A plan without a code change reads only the registry; an apply that
+ * builds a changed `app-code/` needs a Docker engine.
+ *
+ * The docker provider gets its registry credentials from `aws_ecr_authorization_token` without a registry id:
+ * the account's default registry, where this repository lives. A provider configuration may only use values
+ * known at plan time, and a registry id taken from the repository resource is unknown until the repository
+ * exists (the provider then falls back to ~/.docker/config.json and fails where that file is missing).
  */
 export class WorkerImage extends Construct {
   readonly repository: EcrRepository;
@@ -107,14 +127,27 @@ export class WorkerImage extends Construct {
   readonly tag: string;
   /** `<repository url>:<tag>`. */
   readonly imageUri: string;
+  /** The `docker build` at apply time, when `buildOnDeploy`. */
+  readonly build?: DataResource;
   /** The push, when `buildOnDeploy`; the service should depend on it. */
   readonly push?: RegistryImage;
 
   constructor(scope: Construct, id: string, props: WorkerImageProps) {
     super(scope, id);
     const contextDir = props.contextDir ?? "app-code";
+    const dockerfile = props.dockerfile ?? "worker/Dockerfile";
+    const keepImages = props.keepImages ?? 30;
+    // Both go into the build's command line as they are: no character a shell would read, and they must exist.
+    for (const [name, value] of [["contextDir", contextDir], ["dockerfile", dockerfile]]) {
+      if (!SAFE_PATH.test(value)) {
+        throw new Error(`WorkerImage ${name} "${value}" is not allowed: use a relative path of letters, digits and _ . / - only.`);
+      }
+    }
+    if (!fs.existsSync(path.join(PROJECT_ROOT, contextDir, dockerfile))) {
+      throw new Error(`WorkerImage dockerfile "${dockerfile}" does not exist in the build context "${contextDir}" (project folder).`);
+    }
     const contextHash = hashTree(path.join(PROJECT_ROOT, contextDir));
-    this.tag = `src-${contextHash.slice(0, 12)}`;
+    this.tag = `${SOURCE_TAG_PREFIX}${contextHash.slice(0, 12)}`;
 
     this.repository = new EcrRepository(this, "repository", {
       name: props.repositoryName,
@@ -122,15 +155,28 @@ export class WorkerImage extends Construct {
       imageScanningConfiguration: { scanOnPush: true },
       forceDelete: true,
     });
+    suppressRule(
+      this.repository,
+      "QS-ECR-003",
+      "The images hold the worker's code, built from this repository, and no data or secret; ECR encrypts them at rest with AES-256. A KMS key would add a key and a KMS request per layer pulled for nothing that needs a key of its own.",
+    );
     this.imageUri = `${this.repository.repositoryUrl}:${this.tag}`;
     new EcrLifecyclePolicy(this, "lifecycle", {
       repository: this.repository.name,
       policy: JSON.stringify({
         rules: [
           {
+            // An image a higher-priority rule selects is never expired by a lower one (ECR's lifecycle rules), so
+            // pipeline pushes cannot expire the image the Terraform state and the task definition point at.
             rulePriority: 1,
-            description: `Keep the newest ${props.keepImages ?? 30} images`,
-            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: props.keepImages ?? 30 },
+            description: `Keep the newest ${KEEP_SOURCE_IMAGES} images built by terraform apply`,
+            selection: { tagStatus: "tagged", tagPrefixList: [SOURCE_TAG_PREFIX], countType: "imageCountMoreThan", countNumber: KEEP_SOURCE_IMAGES },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
+            description: `Keep the newest ${keepImages} other images`,
+            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepImages },
             action: { type: "expire" },
           },
         ],
@@ -148,28 +194,33 @@ export class WorkerImage extends Construct {
     new EcrRepositoryPolicy(this, "repository_policy", { repository: this.repository.name, policy: pull.json });
 
     if (props.buildOnDeploy ?? true) {
-      const token = new DataAwsEcrAuthorizationToken(this, "registry_token", { registryId: this.repository.registryId });
+      // No registry_id: the account's default registry, known at plan time (see the class comment).
+      const token = new DataAwsEcrAuthorizationToken(this, "registry_token", {});
       const docker = new DockerProvider(this, "docker", {
+        // The provider pings the engine when it is configured unless told not to: plan needs no engine.
         disableDockerDaemonCheck: true,
         registryAuth: [{ address: token.proxyEndpoint, username: token.userName, password: token.password }],
       });
-      const image = new Image(this, "image", {
-        provider: docker,
-        name: this.imageUri,
-        keepLocally: true,
-        // Terraform runs in cdktf.out/stacks/<stack>; the build context is the project's app-code folder.
-        buildAttribute: {
-          context: `\${path.module}/../../../${contextDir}`,
-          dockerfile: props.dockerfile ?? "worker/Dockerfile",
-          platform: "linux/amd64",
-        },
-        triggers: { source_hash: contextHash },
+      this.build = new DataResource(this, "build", {
+        // Replaced (and so rebuilt) only when what the image is built from, or its name, changes.
+        triggersReplace: { image: this.imageUri, source_hash: contextHash },
+        provisioners: [
+          {
+            type: "local-exec",
+            // Terraform runs in cdktf.out/stacks/<stack>; the build context is the project's app-code folder.
+            workingDir: `\${path.module}/../../../${contextDir}`,
+            // The paths are checked above and an ECR repository URL has no shell metacharacters, so one
+            // command line works in sh and in cmd.exe.
+            command: `docker build --platform linux/amd64 --file ${dockerfile} --tag ${this.imageUri} .`,
+          },
+        ],
       });
       this.push = new RegistryImage(this, "push", {
         provider: docker,
-        name: image.name,
+        name: this.imageUri,
         keepRemotely: true,
         triggers: { source_hash: contextHash },
+        dependsOn: [this.build],
       });
     }
   }

@@ -16,10 +16,16 @@ export interface Violation {
 }
 
 export interface Rule {
-  /** `QS-<AREA>-<NNN>`, stable: suppressions and the README refer to it. */
+  /** `QS-<AREA>-<NNN>`, stable: suppressions, docs/security.md and .checkov.yaml refer to it. */
   readonly id: string;
   /** The checkov checks this rule mirrors (empty when checkov has none). */
   readonly checkov: readonly string[];
+  /**
+   * The checkov checks a suppression on a resource of a given type stands for, where that is not all of `checkov`
+   * (QS-IAM-002 on a KMS key: checkov reads key policies with its policy-document checks only). `.checkov.yaml`
+   * skips these for such a suppression. @default every id of `checkov`, for every type
+   */
+  readonly checkovOn?: Readonly<Record<string, readonly string[]>>;
   readonly severity: Severity;
   /** What must hold, one line. */
   readonly title: string;
@@ -158,7 +164,7 @@ function suppressionsIn(stack: Pick<SynthesizedStack, "name" | "json">): Suppres
   );
 }
 
-/** Every suppression written in the synthesized stacks, for the README's list. */
+/** Every suppression written in the synthesized stacks, for the list in docs/security.md and for .checkov.yaml. */
 export function listSuppressions(stacks: readonly Pick<SynthesizedStack, "name" | "json">[]): Suppression[] {
   return stacks.flatMap(suppressionsIn);
 }

@@ -6,7 +6,7 @@
  *   npm run check                       synthesize with the settings of cdktf.json and QS_* variables, then check
  *   npm run check -- --dir cdktf.out    check an existing synth output instead
  *   npm run check -- --verbose          also print the suppressed findings with their reasons
- *   npm run check -- --markdown         print the README tables: the rules and every suppression
+ *   npm run check -- --markdown         print the tables of docs/security.md: the rules and every suppression
  */
 import "../../src/skip-source-maps"; // first: before the heavy modules below are loaded (as main.ts does)
 import * as fs from "node:fs";

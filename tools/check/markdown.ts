@@ -3,7 +3,7 @@ import { STAR_ONLY_ACTIONS } from "./rules";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** The README's rule table: id, checkov ids, severity, what must hold, how to fix; then the `*`-only actions. */
+/** The rule table of docs/security.md: id, checkov ids, severity, what must hold, how to fix; then the `*`-only actions. */
 export function rulesMarkdown(rules: readonly Rule[]): string {
   const rows = rules.map(
     (r) => `| ${r.id} | ${r.checkov.join(", ") || "–"} | ${r.severity} | ${cell(r.title)} | ${cell(r.fix)} |`,
@@ -18,7 +18,7 @@ export function rulesMarkdown(rules: readonly Rule[]): string {
     ...rows,
     ...meta,
     "",
-    'Write actions allowed on resource `"*"` (QS-IAM-002), because they accept no other resource:',
+    'Actions allowed on resource `"*"` (QS-IAM-002), because they accept no other resource:',
     "",
     "| Action | Why only `*` | Condition required |",
     "|---|---|---|",
@@ -26,7 +26,7 @@ export function rulesMarkdown(rules: readonly Rule[]): string {
   ].join("\n");
 }
 
-/** The README's list of every suppression, by stack and address. */
+/** The list of every suppression in docs/security.md, by stack and address. */
 export function suppressionsMarkdown(suppressions: readonly Suppression[]): string {
   if (suppressions.length === 0) return "No suppressions.";
   return [

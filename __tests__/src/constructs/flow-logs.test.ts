@@ -8,16 +8,23 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcFlowLogs } from "../../../src/constructs/flow-logs";
+import { KEY_POLICY_REASON } from "../../../src/iam";
+import { suppressionsOf } from "../../../src/suppress";
+import { TerraformJson } from "../../../tools/lib/synth";
 import { checkStack, unsuppressed } from "../../../tools/check/engine";
 import { RULES } from "../../../tools/check/rules";
 
-function synth(props: Partial<ConstructorParameters<typeof VpcFlowLogs>[2]> = {}) {
+function stackWith(props: Partial<ConstructorParameters<typeof VpcFlowLogs>[2]> = {}) {
   const stack = new TerraformStack(Testing.app(), "test");
   new AwsProvider(stack, "aws", { region: "us-west-2" });
   const vpc = new Vpc(stack, "vpc", { cidrBlock: "10.0.0.0/16" });
   new VpcFlowLogs(stack, "flow_logs", { vpcId: vpc.id, name: "core", ...props });
-  return Testing.synth(stack);
+  return stack;
 }
+const synth = (props: Partial<ConstructorParameters<typeof VpcFlowLogs>[2]> = {}) => Testing.synth(stackWith(props));
+/** As `cdktf synth` writes it: with the `//` metadata (suppressions) that Testing.synth strips. */
+const withMetadata = (props: Partial<ConstructorParameters<typeof VpcFlowLogs>[2]> = {}): TerraformJson =>
+  JSON.parse(JSON.stringify(stackWith(props).toTerraform()));
 
 describe("VpcFlowLogs", () => {
   const synthesized = synth();
@@ -84,8 +91,15 @@ describe("VpcFlowLogs", () => {
   });
 
   it("makes the VPC pass the flow-log rule, and its own resources pass every rule", async () => {
-    const findings = unsuppressed(await checkStack({ name: "test", json }, RULES));
+    const findings = unsuppressed(await checkStack({ name: "test", json: withMetadata() }, RULES));
     // The bare test VPC still lacks its managed default security group (QS-VPC-002); that is Network's part.
     expect(findings.map((f) => `${f.address} ${f.rule}`)).toEqual(["aws_vpc.vpc QS-VPC-002"]);
+  });
+
+  it("accepts the key policy's \"*\" (the key itself), and a retention under a year only with a reason", () => {
+    const json90 = withMetadata();
+    expect(suppressionsOf(json90.resource!.aws_kms_key[key])).toEqual({ "QS-IAM-002": KEY_POLICY_REASON });
+    expect(suppressionsOf(json90.resource!.aws_cloudwatch_log_group[logGroup])).toEqual({ "QS-LOG-003": expect.stringMatching(/retentionDays/) });
+    expect(suppressionsOf(withMetadata({ retentionDays: 365 }).resource!.aws_cloudwatch_log_group[logGroup])).toEqual({});
   });
 });

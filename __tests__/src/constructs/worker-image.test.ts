@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { dockerignoreFilter, hashTree } from "../../../src/constructs/worker-image";
+import { TerraformStack, Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { dockerignoreFilter, hashTree, WorkerImage } from "../../../src/constructs/worker-image";
 
 describe("hashTree (the worker image's content tag)", () => {
   let dir: string;
@@ -79,5 +81,22 @@ describe("dockerignoreFilter", () => {
     ["worker/main.ts", false],
   ])("%s ignored: %s", (file, expected) => {
     expect(ignored(file)).toBe(expected);
+  });
+});
+
+describe("WorkerImage props", () => {
+  const make = (props: Partial<ConstructorParameters<typeof WorkerImage>[2]>) => () => {
+    const stack = new TerraformStack(Testing.app(), "s");
+    new AwsProvider(stack, "aws", { region: "us-west-2" });
+    new WorkerImage(stack, "image", { repositoryName: "r", pullRoleArn: "arn:aws:iam::1:role/x", ...props });
+  };
+
+  it("rejects a build context or Dockerfile path a shell would read differently, naming it", () => {
+    expect(make({ dockerfile: "worker/Dockerfile; rm -rf ~" })).toThrow(/WorkerImage dockerfile "worker\/Dockerfile; rm -rf ~" is not allowed: use a relative path/);
+    expect(make({ contextDir: "/abs/app-code" })).toThrow(/WorkerImage contextDir "\/abs\/app-code" is not allowed/);
+  });
+
+  it("rejects a Dockerfile that is not in the build context", () => {
+    expect(make({ dockerfile: "worker/Missing.Dockerfile" })).toThrow(/dockerfile "worker\/Missing.Dockerfile" does not exist in the build context "app-code"/);
   });
 });

@@ -4,22 +4,49 @@ import * as path from "node:path";
 import { synthesizeApp, SynthesizedStack } from "../../../tools/lib/synth";
 import { checkStack, listSuppressions, unsuppressed } from "../../../tools/check/engine";
 import { main } from "../../../tools/check/main";
+import { rulesMarkdown, suppressionsMarkdown } from "../../../tools/check/markdown";
 import { RULES } from "../../../tools/check/rules";
 
 /**
  * Every suppression the app carries, `stack address rule`. Adding a suppressRule(...) call means adding it here
- * and to the README's list (section "Security rules") or, for a stack with a page of its own, to that page
- * (docs/<stack>.md); `npm run check -- --markdown` prints the list.
+ * and to the list in docs/security.md; `npm run check -- --markdown` prints that list.
  */
 const EXPECTED_SUPPRESSIONS: string[] = [
+  "core-infra aws_cloudwatch_log_group.network_flow_logs_log_group QS-LOG-003",
+  "core-infra aws_kms_key.network_flow_logs_key QS-IAM-002",
   "sqs-dynamic-target-tracking aws_cloudwatch_log_group.cicd_build_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.cicd_build_logs QS-LOG-003",
   "sqs-dynamic-target-tracking aws_cloudwatch_log_group.producer_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.producer_logs QS-LOG-003",
   "sqs-dynamic-target-tracking aws_cloudwatch_log_group.target_setter_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.target_setter_logs QS-LOG-003",
   "sqs-dynamic-target-tracking aws_cloudwatch_log_group.worker_logs QS-LOG-002",
+  "sqs-dynamic-target-tracking aws_cloudwatch_log_group.worker_logs QS-LOG-003",
   "sqs-dynamic-target-tracking aws_codebuild_project.cicd_build QS-CB-001",
+  "sqs-dynamic-target-tracking aws_ecr_repository.worker_image_repository QS-ECR-003",
+  "sqs-dynamic-target-tracking aws_kms_key.cicd_artifacts_key QS-IAM-002",
+  "sqs-dynamic-target-tracking aws_kms_key.cicd_notifications_key QS-IAM-002",
+  "sqs-dynamic-target-tracking aws_lambda_function.producer_function QS-LMB-003",
+  "sqs-dynamic-target-tracking aws_lambda_function.producer_function QS-LMB-004",
+  "sqs-dynamic-target-tracking aws_lambda_function.producer_function QS-LMB-005",
+  "sqs-dynamic-target-tracking aws_lambda_function.producer_function QS-LMB-006",
+  "sqs-dynamic-target-tracking aws_lambda_function.producer_function QS-LMB-007",
+  "sqs-dynamic-target-tracking aws_lambda_function.target_setter_function QS-LMB-003",
+  "sqs-dynamic-target-tracking aws_lambda_function.target_setter_function QS-LMB-004",
+  "sqs-dynamic-target-tracking aws_lambda_function.target_setter_function QS-LMB-005",
+  "sqs-dynamic-target-tracking aws_lambda_function.target_setter_function QS-LMB-006",
+  "sqs-dynamic-target-tracking aws_lambda_function.target_setter_function QS-LMB-007",
+  "sqs-dynamic-target-tracking aws_s3_bucket.cicd_artifacts QS-S3-005",
+  "sqs-dynamic-target-tracking aws_s3_bucket.cicd_artifacts QS-S3-006",
+  "sqs-dynamic-target-tracking aws_s3_bucket.cicd_artifacts QS-S3-007",
   "sqs-queue-depth-tracking aws_cloudwatch_log_group.producer_logs QS-LOG-002",
+  "sqs-queue-depth-tracking aws_cloudwatch_log_group.producer_logs QS-LOG-003",
   "sqs-queue-depth-tracking aws_cloudwatch_log_group.worker_logs QS-LOG-002",
+  "sqs-queue-depth-tracking aws_cloudwatch_log_group.worker_logs QS-LOG-003",
+  "sqs-queue-depth-tracking aws_ecr_repository.image_repository QS-ECR-003",
   "sqs-scale-to-zero aws_cloudwatch_log_group.worker_logs QS-LOG-002",
+  "sqs-scale-to-zero aws_cloudwatch_log_group.worker_logs QS-LOG-003",
+  "sqs-scale-to-zero aws_ecr_repository.image_repository QS-ECR-003",
 ];
 
 let app: { outdir: string; stacks: SynthesizedStack[] };
@@ -44,19 +71,20 @@ describe("the synthesized app", () => {
     expect(suppressions.sort()).toEqual([...EXPECTED_SUPPRESSIONS].sort());
   });
 
-  it("has every rule listed in the README section, every suppression once in the README or its stack's page", () => {
-    const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : []);
-    const root = path.join(__dirname, "../../..");
-    const lines = read(path.join(root, "README.md"));
+  it("has every rule and every suppression listed in docs/security.md", () => {
+    const lines = fs.readFileSync(path.join(__dirname, "../../..", "docs", "security.md"), "utf8").split("\n");
     const undocumented = RULES.map((r) => r.id).filter((id) => !lines.some((l) => l.startsWith(`| ${id} |`)));
     expect(undocumented).toEqual([]);
     const unlisted = listSuppressions(app.stacks)
-      .filter((s) => {
-        const listing = [...lines, ...read(path.join(root, "docs", `${s.stack}.md`))];
-        return listing.filter((l) => l.includes(`\`${s.address}\``) && l.includes(s.rule) && l.includes(s.stack)).length !== 1;
-      })
+      .filter((s) => lines.filter((l) => l.includes(`\`${s.address}\``) && l.includes(s.rule) && l.includes(s.stack)).length !== 1)
       .map((s) => `${s.stack} ${s.address} ${s.rule}`);
     expect(unlisted).toEqual([]);
+  });
+
+  it("has the tables of docs/security.md exactly as `npm run check -- --markdown` prints them", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "../../..", "docs", "security.md"), "utf8");
+    expect(doc).toContain(rulesMarkdown(RULES));
+    expect(doc).toContain(suppressionsMarkdown(listSuppressions(app.stacks)));
   });
 });
 
@@ -90,7 +118,7 @@ describe("npm run check (main)", () => {
     await expect(main(["--strict"])).rejects.toThrow(/unknown argument "--strict".*--verbose/);
   });
 
-  it("prints the rule table and the suppression list for the README", async () => {
+  it("prints the rule table and the suppression list for docs/security.md", async () => {
     expect(await main(["--dir", app.outdir, "--markdown"])).toBe(0);
     const text = logged.join("\n");
     for (const r of RULES) expect(text).toContain(`| ${r.id} |`);

