@@ -46,7 +46,7 @@ export function parityLog(record: ParityRecord): Log {
 
 export async function runQueueDepthTrackingLocally(argv: string[]): Promise<number> {
   const o = numberOptions(argv, {
-    seconds: { default: 20, min: 1, max: 3600, doc: "how long the producer runs" },
+    seconds: { default: 20, min: 0.1, max: 3600, doc: "how long the producer runs" },
     workers: { default: 2, min: 1, max: 10, integer: true, doc: "worker tasks" },
     scale: { default: 0.01, min: 0.001, max: 1, doc: "factor on every duration of the settings" },
     timeout: { default: 60, min: 1, max: 3600, doc: "longest wait for the backlog after the producer stops" },

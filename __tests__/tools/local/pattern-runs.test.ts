@@ -6,7 +6,8 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { AlarmStandIn, scaleToZeroRun } from "../../../tools/local/scale-to-zero";
 import { runQueueDepthTrackingLocally } from "../../../tools/local/queue-depth-tracking";
 import { numberOptions } from "../../../tools/local/local-options";
-import { startLocalEnvironment } from "../../../tools/local/run";
+import { createLocalQueues } from "../../../tools/local/queues";
+import { LocalEnvironment, startLocalEnvironment } from "../../../tools/local/run";
 import { localStackRun } from "../../../tools/local/stacks";
 import { scaleToZeroPlan } from "../../../src/scaling/scale-to-zero";
 import { testSettings } from "../../helpers";
@@ -50,36 +51,33 @@ describe("AlarmStandIn", () => {
 });
 
 describe("the scale-to-zero run", () => {
+  let env: LocalEnvironment;
+  beforeAll(async () => {
+    env = await startLocalEnvironment("stz-test", 2);
+  });
+  afterAll(() => env.close());
+
   it("starts the worker from zero for a burst, processes every message once, and stops it after the idle window", async () => {
-    const plan = scaleToZeroPlan(testSettings("sqs-scale-to-zero", { idleMinutes: 5 }));
-    const env = await startLocalEnvironment("stz-test", 2);
+    const plan = scaleToZeroPlan(testSettings("sqs-scale-to-zero", { idleMinutes: 4 }));
     const lines: string[] = [];
-    try {
-      const run = await scaleToZeroRun(env, plan, { minuteMs: 80, bursts: 1, messages: 2, jobMinutes: 2, startMinutes: 1, timeoutMinutes: 200 }, (l) => lines.push(l));
-      expect(run).toMatchObject({ ok: true, taskStarts: 1, processed: 2, sent: 2, interrupted: 0, dlq: 0 });
-      const [burst] = run.bursts;
-      // Scale-out after the first full minute with the message visible, then the start time; 0 again after 5 empty minutes.
-      expect(burst.runningAt! - burst.sentAt).toBeGreaterThanOrEqual(80);
-      expect(burst.zeroAt! - burst.doneAt!).toBeGreaterThanOrEqual(4 * 80);
-      expect(lines.filter((l) => /desired count/.test(l))).toEqual([
-        expect.stringMatching(/scale-out alarm in ALARM \(datapoint 2\) -> desired count 0 -> 1$/),
-        expect.stringMatching(/idle alarm in ALARM \(datapoint 0\) -> desired count 1 -> 0$/),
-      ]);
-    } finally {
-      await env.close();
-    }
+    const run = await scaleToZeroRun(env, plan, { minuteMs: 60, bursts: 1, messages: 2, jobMinutes: 2, startMinutes: 1, timeoutMinutes: 300 }, (l) => lines.push(l));
+    expect(run).toMatchObject({ ok: true, taskStarts: 1, processed: 2, sent: 2, interrupted: 0, dlq: 0 });
+    const [burst] = run.bursts;
+    // Scale-out after the first full minute with the message visible, then the start time; 0 again after 4 empty minutes.
+    expect(burst.runningAt! - burst.sentAt).toBeGreaterThanOrEqual(60);
+    expect(burst.zeroAt! - burst.doneAt!).toBeGreaterThanOrEqual(3 * 60);
+    expect(lines.filter((l) => /desired count/.test(l))).toEqual([
+      expect.stringMatching(/scale-out alarm in ALARM \(datapoint 2\) -> desired count 0 -> 1$/),
+      expect.stringMatching(/idle alarm in ALARM \(datapoint 0\) -> desired count 1 -> 0$/),
+    ]);
   }, 20_000);
 
   it("fails the run when a message cannot be processed (it ends in the DLQ)", async () => {
-    const plan = scaleToZeroPlan(testSettings("sqs-scale-to-zero", { idleMinutes: 3 }));
-    const env = await startLocalEnvironment("stz-poison", 2, { maxReceiveCount: 1 });
-    try {
-      await env.queues.sqs.send(new SendMessageCommand({ QueueUrl: env.queues.queueUrl, MessageBody: "not json", MessageGroupId: "p" }));
-      const run = await scaleToZeroRun(env, plan, { minuteMs: 80, bursts: 1, messages: 1, jobMinutes: 1, startMinutes: 0, timeoutMinutes: 200 }, () => {});
-      expect(run).toMatchObject({ ok: false, processed: 1, dlq: 1 });
-    } finally {
-      await env.close();
-    }
+    const plan = scaleToZeroPlan(testSettings("sqs-scale-to-zero", { idleMinutes: 2 }));
+    const queues = await createLocalQueues(env.fauxqs, { name: "stz-poison", visibilityTimeoutSeconds: 2, maxReceiveCount: 1 });
+    await queues.sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: "not json", MessageGroupId: "p" }));
+    const run = await scaleToZeroRun({ ...env, queues }, plan, { minuteMs: 60, bursts: 1, messages: 1, jobMinutes: 1, startMinutes: 0, timeoutMinutes: 300 }, () => {});
+    expect(run).toMatchObject({ ok: false, processed: 1, dlq: 1 });
   }, 20_000);
 });
 
@@ -88,13 +86,13 @@ describe("the queue-depth-tracking run", () => {
     const lines: string[] = [];
     const spy = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
     try {
-      expect(await runQueueDepthTrackingLocally(["--seconds", "1", "--scale", "0.002"])).toBe(0);
+      expect(await runQueueDepthTrackingLocally(["--seconds", "0.5", "--scale", "0.002"])).toBe(0);
     } finally {
       spy.mockRestore();
     }
     expect(lines.at(-1)).toBe("OK: every message sent was processed once, the poison message is in the DLQ, nothing left");
     const sent = Number(/sent (\d+) UNIX times/.exec(lines.find((l) => l.includes("producer      sent"))!)![1]);
-    expect(sent).toBeGreaterThan(5);
+    expect(sent).toBeGreaterThan(2);
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`workers {7}2; processed ${sent} \\(\\d+ even, \\d+ odd\\); processed twice: 0`)));
   }, 20_000);
 });
