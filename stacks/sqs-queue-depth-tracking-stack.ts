@@ -1,11 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { BaseStack } from "../src/base-stack";
-import { CoreInfraLookup } from "../src/constructs/core-infra-lookup";
 import { FargateService } from "../src/constructs/fargate-service";
 import { QueueWorkerService } from "../src/constructs/queue-worker-service";
+import { servicePlacement } from "../src/constructs/service-placement";
 import { ServiceScalableTarget } from "../src/constructs/service-scalable-target";
 import { TargetTrackingScalingPolicy } from "../src/constructs/target-tracking-policy";
 import { BASE_INTERFACE_SERVICES, VpcEndpoints } from "../src/constructs/vpc-endpoints";
@@ -40,16 +38,13 @@ export class SqsQueueDepthTrackingStack extends BaseStack {
   readonly endpoints?: VpcEndpoints;
 
   constructor(scope: Construct, id: string, props: SqsQueueDepthTrackingStackProps) {
-    const { settings } = props;
-    const s = settings;
+    const { settings: s } = props;
     const names = queueDepthTrackingNames(s.name);
     const model = queueDepthTrackingModel(s);
-    super(scope, id, { settings, blueprintTag: id });
+    super(scope, id, { settings: s, blueprintTag: id });
 
-    const account = new DataAwsCallerIdentity(this, "account");
-    const partition = new DataAwsPartition(this, "partition");
-    const core = new CoreInfraLookup(this, "core_infra", { coreInfraName: settings.coreInfraName });
-    const clusterName = core.cluster.clusterName;
+    const { core, props: placement } = servicePlacement(this, s.coreInfraName, s.region);
+    const { clusterName } = placement;
     const publicTasks = s.taskSubnets === "public";
 
     this.queue = new WorkQueue(this, "work", {
@@ -59,7 +54,7 @@ export class SqsQueueDepthTrackingStack extends BaseStack {
       maxReceiveCount: model.worker.maxReceiveCount,
       deadLetterAlarm: { name: names.deadLetterAlarm },
     });
-    const queue = { arn: this.queue.queue.arn, url: this.queue.queue.url, name: this.queue.queue.name };
+    const queue = this.queue.ref;
 
     const image = new WorkerImage(this, "image", {
       repositoryName: names.ecrRepository,
@@ -71,7 +66,7 @@ export class SqsQueueDepthTrackingStack extends BaseStack {
     this.endpoints = s.vpcEndpoints
       ? new VpcEndpoints(this, "endpoints", {
           name: names.endpoints,
-          region: settings.region,
+          region: s.region,
           vpcId: core.vpc.id,
           subnetIds: core.privateSubnets.ids,
           routeTableIds: core.privateRouteTables().ids,
@@ -82,16 +77,10 @@ export class SqsQueueDepthTrackingStack extends BaseStack {
 
     const waitFor = [...(image.push ? [image.push] : []), ...(this.endpoints?.endpoints ?? [])];
     const service = {
-      accountId: account.accountId,
-      partition: partition.partition,
-      region: settings.region,
-      clusterArn: core.cluster.arn,
-      clusterName,
-      vpcId: core.vpc.id,
-      subnetIds: publicTasks ? core.publicSubnets().ids : core.privateSubnets.ids,
+      ...placement,
+      subnetIds: publicTasks ? core.publicSubnets().ids : placement.subnetIds,
       assignPublicIp: publicTasks,
       egress: "https" as const,
-      executionRoleArn: core.executionRole.arn,
       image: image.imageUri,
       cpu: s.cpu,
       memory: s.memory,

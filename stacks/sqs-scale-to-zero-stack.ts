@@ -1,10 +1,8 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { BaseStack } from "../src/base-stack";
-import { CoreInfraLookup } from "../src/constructs/core-infra-lookup";
 import { QueueWorkerService } from "../src/constructs/queue-worker-service";
+import { servicePlacement } from "../src/constructs/service-placement";
 import { ServiceScalableTarget } from "../src/constructs/service-scalable-target";
 import { AlarmMetric, StepScalingPolicyWithAlarm } from "../src/constructs/step-scaling-alarm";
 import { TargetTrackingScalingPolicy } from "../src/constructs/target-tracking-policy";
@@ -39,17 +37,14 @@ export class SqsScaleToZeroStack extends BaseStack {
   readonly backlogTracking?: TargetTrackingScalingPolicy;
 
   constructor(scope: Construct, id: string, props: SqsScaleToZeroStackProps) {
-    const { settings } = props;
-    const s = settings;
+    const { settings: s } = props;
     const fifo = s.queueType === "fifo";
     const names = scaleToZeroNames(s.name, fifo);
     const plan = scaleToZeroPlan(s);
-    super(scope, id, { settings, blueprintTag: id });
+    super(scope, id, { settings: s, blueprintTag: id });
 
-    const account = new DataAwsCallerIdentity(this, "account");
-    const partition = new DataAwsPartition(this, "partition");
-    const core = new CoreInfraLookup(this, "core_infra", { coreInfraName: settings.coreInfraName });
-    const clusterName = core.cluster.clusterName;
+    const { props: placement } = servicePlacement(this, s.coreInfraName, s.region);
+    const { clusterName } = placement;
 
     this.queue = new WorkQueue(this, "work", {
       fifo,
@@ -59,25 +54,18 @@ export class SqsScaleToZeroStack extends BaseStack {
       maxReceiveCount: plan.worker.maxReceiveCount,
       deadLetterAlarm: { name: names.deadLetterAlarm },
     });
-    const queue = { arn: this.queue.queue.arn, url: this.queue.queue.url, name: this.queue.queue.name };
+    const queue = this.queue.ref;
 
     const image = new WorkerImage(this, "image", {
       repositoryName: names.ecrRepository,
-      pullRoleArn: core.executionRole.arn,
+      pullRoleArn: placement.executionRoleArn,
       buildOnDeploy: s.buildWorkerImage,
     });
 
     this.worker = new QueueWorkerService(this, "worker", {
+      ...placement,
       name: names.service,
-      accountId: account.accountId,
-      partition: partition.partition,
-      region: settings.region,
-      clusterArn: core.cluster.arn,
-      clusterName,
-      vpcId: core.vpc.id,
-      subnetIds: core.privateSubnets.ids,
       egress: "https",
-      executionRoleArn: core.executionRole.arn,
       image: image.imageUri,
       cpu: s.cpu,
       memory: s.memory,

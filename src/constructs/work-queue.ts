@@ -42,6 +42,11 @@ export class WorkQueue extends Construct {
   readonly deadLetterQueue: SqsQueue;
   readonly deadLetterAlarm?: CloudwatchMetricAlarm;
 
+  /** The work queue as consumers and producers take it (QueueWorkerService's `queue`). */
+  get ref(): { readonly arn: string; readonly url: string; readonly name: string } {
+    return { arn: this.queue.arn, url: this.queue.url, name: this.queue.name };
+  }
+
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
     const fifo = props.fifo ?? false;
