@@ -58,7 +58,7 @@ export class SqsQueueDepthTrackingStack extends BaseStack {
 
     const image = new WorkerImage(this, "image", {
       repositoryName: names.ecrRepository,
-      pullRoleArn: core.executionRole.arn,
+      pullRoleArn: placement.executionRoleArn,
       buildOnDeploy: s.buildWorkerImage,
     });
 
