@@ -64,9 +64,9 @@ describe("sqs-queue-depth-tracking stack", () => {
       });
     });
 
-    it("damps with cooldowns (out 120 s, in 300 s) where the source has 0 s; its 0 s remain settable", () => {
+    it("damps with the cooldowns chosen with the simulator (out 60 s, in 3600 s) where the source has 0 s; its 0 s remain settable", () => {
       const config = resources("aws_appautoscaling_policy").scaling_policy.target_tracking_scaling_policy_configuration;
-      expect(config).toMatchObject({ scale_out_cooldown: 120, scale_in_cooldown: 300 });
+      expect(config).toMatchObject({ scale_out_cooldown: 60, scale_in_cooldown: 3600 });
       const source = synth({ scaleOutCooldownSeconds: 0, scaleInCooldownSeconds: 0 }).json;
       expect(resourcesOf(source, "aws_appautoscaling_policy").scaling_policy.target_tracking_scaling_policy_configuration).toMatchObject({
         scale_out_cooldown: 0,

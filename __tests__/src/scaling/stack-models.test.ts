@@ -9,7 +9,7 @@ const stz = (own: Record<string, unknown> = {}) => testSettings("sqs-scale-to-ze
 describe("queueDepthTrackingModel", () => {
   it("models what the stack deploys: the source's target and bounds, our cooldowns, protection, drain, heartbeat, DLQ", () => {
     expect(queueDepthTrackingModel(qdt())).toEqual({
-      policy: { kind: "target-tracking", metric: "queue-depth", targetValue: 3, scaleOutCooldownSeconds: 120, scaleInCooldownSeconds: 300 },
+      policy: { kind: "target-tracking", metric: "queue-depth", targetValue: 3, scaleOutCooldownSeconds: 60, scaleInCooldownSeconds: 3600 },
       minCapacity: 1,
       maxCapacity: 3,
       worker: { concurrency: 1, workSeconds: 60, taskProtection: true, drainsOnStop: true, extendsVisibility: true, visibilityTimeoutSeconds: 90, maxReceiveCount: 5 },
