@@ -21,6 +21,12 @@ export function constructStack(): BaseStack {
   return new (class extends BaseStack {})(Testing.app(), "test", { settings: loadSettings().global, blueprintTag: "test" });
 }
 
+/** The synthesized JSON of a stack, as text and parsed. */
+export function synthJson(stack: BaseStack): { synthesized: string; json: TerraformJson } {
+  const synthesized = Testing.synth(stack);
+  return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
+}
+
 export interface TerraformJson {
   terraform?: Record<string, any>;
   provider?: Record<string, any[]>;

@@ -1,17 +1,9 @@
-import { Testing } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
-import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { ServiceScalableTarget } from "../../../src/constructs/service-scalable-target";
 import { StepScalingPolicyWithAlarm, StepScalingPolicyWithAlarmProps } from "../../../src/constructs/step-scaling-alarm";
-import { TargetTrackingScalingPolicy } from "../../../src/constructs/target-tracking-policy";
 import { AlarmRule } from "../../../src/scaling/alarm";
-import { constructStack, resourcesOf, TerraformJson } from "../../helpers";
-
-const synthJson = (stack: ReturnType<typeof constructStack>): { synthesized: string; json: TerraformJson } => {
-  const synthesized = Testing.synth(stack);
-  return { synthesized, json: JSON.parse(synthesized) };
-};
+import { constructStack, resourcesOf, synthJson } from "../../helpers";
 
 const RULE: AlarmRule = {
   periodSeconds: 60,
@@ -22,94 +14,6 @@ const RULE: AlarmRule = {
   datapointsToAlarm: 1,
   treatMissingData: "breaching",
 };
-
-describe("ServiceScalableTarget", () => {
-  it("scales the service's DesiredCount with the service-linked role (no role_arn)", () => {
-    const stack = constructStack();
-    new ServiceScalableTarget(stack, "target", { clusterName: "core-infra", serviceName: "jobs", minCapacity: 0, maxCapacity: 1 });
-    const { synthesized, json } = synthJson(stack);
-    expect(synthesized).toHaveResourceWithProperties(AppautoscalingTarget, {
-      service_namespace: "ecs",
-      scalable_dimension: "ecs:service:DesiredCount",
-      resource_id: "service/core-infra/jobs",
-      min_capacity: 0,
-      max_capacity: 1,
-    });
-    expect(resourcesOf(json, "aws_appautoscaling_target").target.role_arn).toBeUndefined();
-  });
-
-  it.each([
-    [2, 1],
-    [-1, 1],
-    [0, 0],
-    [1, 5001],
-    [0.5, 2],
-  ])("refuses capacity %p..%p", (minCapacity, maxCapacity) => {
-    expect(() => new ServiceScalableTarget(constructStack(), "t", { clusterName: "c", serviceName: "s", minCapacity, maxCapacity })).toThrow(
-      `capacity ${minCapacity}..${maxCapacity} of service s is invalid`,
-    );
-  });
-});
-
-describe("TargetTrackingScalingPolicy", () => {
-  it("on queue depth: the queue's ApproximateNumberOfMessagesVisible, Average, Count, the cooldowns given", () => {
-    const stack = constructStack();
-    const target = new ServiceScalableTarget(stack, "target", { clusterName: "c", serviceName: "s", minCapacity: 1, maxCapacity: 3 });
-    new TargetTrackingScalingPolicy(stack, "policy", {
-      target,
-      policyName: "depth",
-      metric: { kind: "queue-depth", queueName: "jobs" },
-      targetValue: 3,
-      scaleInCooldownSeconds: 0,
-      scaleOutCooldownSeconds: 0,
-    });
-    const { synthesized, json } = synthJson(stack);
-    expect(synthesized).toHaveResourceWithProperties(AppautoscalingPolicy, {
-      name: "depth",
-      policy_type: "TargetTrackingScaling",
-      resource_id: "${aws_appautoscaling_target.target.resource_id}",
-      target_tracking_scaling_policy_configuration: {
-        target_value: 3,
-        scale_in_cooldown: 0,
-        scale_out_cooldown: 0,
-        customized_metric_specification: {
-          namespace: "AWS/SQS",
-          metric_name: "ApproximateNumberOfMessagesVisible",
-          dimensions: [{ name: "QueueName", value: "jobs" }],
-          statistic: "Average",
-          unit: "Count",
-        },
-      },
-    });
-    expect(resourcesOf(json, "aws_appautoscaling_policy").policy.lifecycle).toBeUndefined();
-  });
-
-  it("on backlog per task: e1 = m1 / m2; a target owned elsewhere is ignored after creation", () => {
-    const stack = constructStack();
-    const target = new ServiceScalableTarget(stack, "target", { clusterName: "c", serviceName: "s" });
-    new TargetTrackingScalingPolicy(stack, "policy", {
-      target,
-      policyName: "bpt",
-      metric: { kind: "backlog-per-task", queueName: "jobs", clusterName: "c", serviceName: "s" },
-      targetValue: 12,
-      targetValueOwnedElsewhere: true,
-    });
-    const policy = resourcesOf(synthJson(stack).json, "aws_appautoscaling_policy").policy;
-    const config = policy.target_tracking_scaling_policy_configuration;
-    expect(config).toMatchObject({ scale_in_cooldown: 300, scale_out_cooldown: 300 });
-    expect(config.customized_metric_specification.metrics.map((m: { id: string }) => m.id)).toEqual(["m1", "m2", "e1"]);
-    expect(config.customized_metric_specification.metrics[2]).toMatchObject({ expression: "m1 / m2", return_data: true });
-    expect(policy.lifecycle).toEqual({ ignore_changes: ["target_tracking_scaling_policy_configuration[0].target_value"] });
-  });
-
-  it("refuses a target value that is not positive", () => {
-    const stack = constructStack();
-    const target = new ServiceScalableTarget(stack, "target", { clusterName: "c", serviceName: "s" });
-    expect(
-      () => new TargetTrackingScalingPolicy(stack, "p", { target, policyName: "p", metric: { kind: "queue-depth", queueName: "q" }, targetValue: 0 }),
-    ).toThrow("target value 0 of policy p is invalid");
-  });
-});
 
 describe("StepScalingPolicyWithAlarm", () => {
   const build = (props: Partial<StepScalingPolicyWithAlarmProps> = {}) => {
