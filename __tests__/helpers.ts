@@ -52,3 +52,10 @@ export function settingsProblems(source: SettingsSource): readonly string[] {
   }
   throw new Error(`expected the settings ${JSON.stringify(source)} to be rejected`);
 }
+
+/** The one problem loadSettings reports for these values of stack `stack`'s object (fails when there is none or several). */
+export function settingsProblemOf(stack: StackName, own: Record<string, unknown>): string {
+  const problems = settingsProblems({ context: { [stack]: own } });
+  expect(problems).toHaveLength(1);
+  return problems[0];
+}

@@ -1,14 +1,9 @@
 import { loadSettings } from "../../../src/settings";
-import { settingsProblems } from "../../helpers";
+import { settingsProblemOf } from "../../helpers";
 
-const STACK = "sqs-queue-depth-tracking";
+const STACK = "sqs-queue-depth-tracking" as const;
 
-/** The one problem line loadSettings reports for these values of the stack's object. */
-function problemOf(own: Record<string, unknown>): string {
-  const problems = settingsProblems({ context: { [STACK]: own } });
-  expect(problems).toHaveLength(1);
-  return problems[0];
-}
+const problemOf = (own: Record<string, unknown>) => settingsProblemOf(STACK, own);
 
 describe("settings of sqs-queue-depth-tracking", () => {
   it("default to the source's numbers: target 3 on queue depth, 1..3 tasks, 512/1024, 90 s visibility, 10-60 s gaps, endpoints on", () => {

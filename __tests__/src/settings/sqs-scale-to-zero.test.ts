@@ -1,14 +1,9 @@
 import { loadSettings } from "../../../src/settings";
-import { settingsProblems, testSettings } from "../../helpers";
+import { settingsProblemOf, settingsProblems, testSettings } from "../../helpers";
 
-const STACK = "sqs-scale-to-zero";
+const STACK = "sqs-scale-to-zero" as const;
 
-/** The one problem line loadSettings reports for these values of the stack's object. */
-function problemOf(own: Record<string, unknown>): string {
-  const problems = settingsProblems({ context: { [STACK]: own } });
-  expect(problems).toHaveLength(1);
-  return problems[0];
-}
+const problemOf = (own: Record<string, unknown>) => settingsProblemOf(STACK, own);
 
 describe("settings of sqs-scale-to-zero", () => {
   it("default to the source's 0..1 tasks of 4 vCPU / 8 GiB on FIFO, with the fixes: 60 s out, queue idle 10 min, 900 s visibility", () => {
