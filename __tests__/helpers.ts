@@ -1,3 +1,5 @@
+import { Testing } from "cdktf";
+import { BaseStack } from "../src/base-stack";
 import { GLOBAL_SETTINGS, loadSettings, SettingsError, SettingsSource, StackName, StackSettings } from "../src/settings";
 
 /**
@@ -12,6 +14,17 @@ export function testSettings<S extends StackName>(stack: S, overrides: Record<st
     else own[key] = value;
   }
   return loadSettings({ context: { ...context, [stack]: own }, env }).stacks[stack];
+}
+
+/** An empty stack with the app's readable Terraform names (`<construct>_<child>`), to synthesize one construct in. */
+export function constructStack(): BaseStack {
+  return new (class extends BaseStack {})(Testing.app(), "test", { settings: loadSettings().global, blueprintTag: "test" });
+}
+
+/** The synthesized JSON of a stack, as text and parsed. */
+export function synthJson(stack: BaseStack): { synthesized: string; json: TerraformJson } {
+  const synthesized = Testing.synth(stack);
+  return { synthesized, json: JSON.parse(synthesized) as TerraformJson };
 }
 
 export interface TerraformJson {
@@ -38,4 +51,11 @@ export function settingsProblems(source: SettingsSource): readonly string[] {
     throw error;
   }
   throw new Error(`expected the settings ${JSON.stringify(source)} to be rejected`);
+}
+
+/** The one problem loadSettings reports for these values of stack `stack`'s object (fails when there is none or several). */
+export function settingsProblemOf(stack: StackName, own: Record<string, unknown>): string {
+  const problems = settingsProblems({ context: { [stack]: own } });
+  expect(problems).toHaveLength(1);
+  return problems[0];
 }

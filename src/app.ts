@@ -1,12 +1,16 @@
 import { App } from "cdktf";
 import { CoreInfraStack } from "../stacks/core-infra-stack";
 import { SqsDynamicTargetTrackingStack } from "../stacks/sqs-dynamic-target-tracking-stack";
+import { SqsQueueDepthTrackingStack } from "../stacks/sqs-queue-depth-tracking-stack";
+import { SqsScaleToZeroStack } from "../stacks/sqs-scale-to-zero-stack";
 import { AppSettings, StackName } from "./settings";
 
 /** Stack names, as `cdktf deploy <stack>` and `cdktf.out/stacks/<stack>` know them. */
 export const STACK_NAMES = {
   coreInfra: "core-infra",
   sqsDynamicTargetTracking: "sqs-dynamic-target-tracking",
+  sqsQueueDepthTracking: "sqs-queue-depth-tracking",
+  sqsScaleToZero: "sqs-scale-to-zero",
 } as const satisfies Record<string, StackName>;
 
 export interface CreateAppOptions {
@@ -21,8 +25,10 @@ export interface CreateAppOptions {
  */
 export function createApp(settings: AppSettings, options: CreateAppOptions = {}): App {
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const { coreInfra, sqsDynamicTargetTracking } = STACK_NAMES;
+  const { coreInfra, sqsDynamicTargetTracking, sqsQueueDepthTracking, sqsScaleToZero } = STACK_NAMES;
   new CoreInfraStack(app, coreInfra, { settings: settings.stacks[coreInfra] });
   new SqsDynamicTargetTrackingStack(app, sqsDynamicTargetTracking, { settings: settings.stacks[sqsDynamicTargetTracking] });
+  new SqsQueueDepthTrackingStack(app, sqsQueueDepthTracking, { settings: settings.stacks[sqsQueueDepthTracking] });
+  new SqsScaleToZeroStack(app, sqsScaleToZero, { settings: settings.stacks[sqsScaleToZero] });
   return app;
 }

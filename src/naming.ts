@@ -8,6 +8,8 @@ export const coreInfraNames = (coreInfraName: string) => ({
   /** Tag `Name` pattern of the private subnets (`<name>-private-<az>`), for `aws_subnets` filters. */
   privateSubnetPattern: `${coreInfraName}-private-*`,
   publicSubnetPattern: `${coreInfraName}-public-*`,
+  /** Tag `Name` of the private subnets' route table (the one with the NAT route). */
+  privateRouteTable: `${coreInfraName}-private`,
   namespace: `default.${coreInfraName}.local`,
   /**
    * The ECS task execution role, looked up by this exact name. (The public blueprint looks for an unanchored
@@ -39,5 +41,37 @@ export const blueprintNames = (appName: string, queueName?: string) => {
     notificationTopic: appName,
     notificationRule: `${appName}-pipeline-actions`,
     connection: `${appName}-github`,
+  };
+};
+
+/**
+ * Names inside the sqs-queue-depth-tracking stack, from its `name` setting: two services (producer, worker) on one
+ * standard queue.
+ */
+export const queueDepthTrackingNames = (name: string) => ({
+  producerService: `${name}-producer`,
+  workerService: `${name}-worker`,
+  queue: `${name}-queue`,
+  deadLetterQueue: `${name}-dlq`,
+  deadLetterAlarm: `${name}-dlq-not-empty`,
+  ecrRepository: name,
+  scalingPolicy: `${name}-queue-depth-tracking`,
+  endpoints: `${name}-endpoints`,
+});
+
+/** Names inside the sqs-scale-to-zero stack, from its `name` setting; FIFO queue names end in `.fifo`. */
+export const scaleToZeroNames = (name: string, fifo: boolean) => {
+  const suffix = fifo ? FIFO_SUFFIX : "";
+  return {
+    service: `${name}-worker`,
+    queue: `${name}-queue${suffix}`,
+    deadLetterQueue: `${name}-dlq${suffix}`,
+    deadLetterAlarm: `${name}-dlq-not-empty`,
+    ecrRepository: name,
+    scaleOutPolicy: `${name}-scale-out`,
+    scaleOutAlarm: `${name}-messages-waiting`,
+    idlePolicy: `${name}-scale-to-zero`,
+    idleAlarm: `${name}-idle`,
+    backlogPolicy: `${name}-backlog-per-task`,
   };
 };

@@ -7,10 +7,10 @@ import { BacklogPerTaskScaling } from "../src/constructs/backlog-per-task-scalin
 import { BundledFunction } from "../src/constructs/bundled-function";
 import { ContainerPipeline } from "../src/constructs/container-pipeline";
 import { CoreInfraLookup } from "../src/constructs/core-infra-lookup";
-import { FifoQueueWithDlq } from "../src/constructs/fifo-queue";
 import { QueueWorkerService } from "../src/constructs/queue-worker-service";
 import { ScheduledInvocation } from "../src/constructs/scheduled-invocation";
 import { WorkerImage } from "../src/constructs/worker-image";
+import { WorkQueue } from "../src/constructs/work-queue";
 import { blueprintNames } from "../src/naming";
 import { StackSettings } from "../src/settings";
 import { suppressRule } from "../src/suppress";
@@ -45,7 +45,7 @@ const SCHEDULED_FUNCTION_EXCEPTIONS: Record<string, string> = {
  * producer Lambda; and a pipeline that builds and deploys the worker. Finds core-infra by name.
  */
 export class SqsDynamicTargetTrackingStack extends BaseStack {
-  readonly queue: FifoQueueWithDlq;
+  readonly queue: WorkQueue;
   readonly worker: QueueWorkerService;
   readonly scaling: BacklogPerTaskScaling;
   readonly producer: BundledFunction;
@@ -89,7 +89,8 @@ export class SqsDynamicTargetTrackingStack extends BaseStack {
     const core = new CoreInfraLookup(this, "core_infra", { coreInfraName: s.coreInfraName });
     const clusterName = core.cluster.clusterName;
 
-    this.queue = new FifoQueueWithDlq(this, "processing", {
+    this.queue = new WorkQueue(this, "processing", {
+      fifo: true,
       name: names.queue,
       deadLetterQueueName: names.deadLetterQueue,
       maxProcessingSeconds: s.maxMessageDurationSeconds,

@@ -12,6 +12,14 @@ const CHANGED: Record<StackName, SettingsSource> = {
     context: { "sqs-dynamic-target-tracking": { appName: "other-app", desiredLatencySeconds: 30, maxCapacity: 20, producerEnabled: true } },
     env: { QS_SQS_DYNAMIC_TARGET_TRACKING__BUILD_WORKER_IMAGE: "false", QS_SQS_DYNAMIC_TARGET_TRACKING__MAX_MESSAGE_DURATION_SECONDS: "600" },
   },
+  "sqs-queue-depth-tracking": {
+    context: { "sqs-queue-depth-tracking": { name: "awstut", maxCapacity: 5, scalingMetric: "backlog-per-task" } },
+    env: { QS_SQS_QUEUE_DEPTH_TRACKING__VPC_ENDPOINTS: "false", QS_SQS_QUEUE_DEPTH_TRACKING__WORK_SECONDS: "30" },
+  },
+  "sqs-scale-to-zero": {
+    context: { "sqs-scale-to-zero": { name: "nightly", maxCapacity: 4, idleMinutes: 20 } },
+    env: { QS_SQS_SCALE_TO_ZERO__QUEUE_TYPE: "standard", QS_SQS_SCALE_TO_ZERO__CPU: "1024", QS_SQS_SCALE_TO_ZERO__MEMORY: "2048" },
+  },
 };
 
 /** Every stack's synthesized JSON, as the text written to cdktf.out, by stack name. */

@@ -70,6 +70,14 @@ export function oneOf<T extends string>(...values: T[]) {
   };
 }
 
+/** `parse`, then also `ok` on the parsed value (a value outside it is invalid). */
+export function where<T>(parse: (raw: unknown) => Parsed<T>, ok: (value: T) => boolean) {
+  return (raw: unknown): Parsed<T> => {
+    const parsed = parse(raw);
+    return isInvalid(parsed) || !ok(parsed) ? INVALID : parsed;
+  };
+}
+
 /** An IPv4 network in CIDR notation whose prefix is within [minPrefix, maxPrefix] and whose host bits are 0. */
 export function ipv4Cidr(minPrefix: number, maxPrefix: number) {
   return (raw: unknown): Parsed<string> => {
@@ -136,6 +144,8 @@ export function scheduleExpression() {
 /** Lower-case letters, digits and hyphens, starting with a letter: valid for ECS, IAM, S3, DNS labels and SQS. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 export const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** A CloudWatch namespace of our own (AWS/ is reserved for AWS's metrics). */
+export const METRIC_NAMESPACE = /^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/;
 export const S3_BUCKET = /^(?!xn--)(?!.*-s3alias$)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function ipv4ToInt(octets: number[]): number {

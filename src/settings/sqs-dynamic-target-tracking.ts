@@ -1,5 +1,5 @@
 import { def, stackSettings, ValuesOf } from "./group";
-import { boolean, decimal, integer, oneOf, optional, pattern, RESOURCE_NAME, SCHEDULE_ALLOWED, scheduleExpression } from "./parsers";
+import { boolean, decimal, integer, METRIC_NAMESPACE, oneOf, optional, pattern, RESOURCE_NAME, SCHEDULE_ALLOWED, scheduleExpression } from "./parsers";
 
 /** Settings of the stack sqs-dynamic-target-tracking (the blueprint). Defaults are the blueprint's values. */
 export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-target-tracking", {
@@ -91,7 +91,7 @@ export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-t
       doc: "CloudWatch namespace of the app metric and the BPI metric; IAM allows PutMetricData only into it.",
       allowed: "1-255 characters: letters, digits, and . - _ / # :, not starting with AWS/",
       default: "ECS-SQS-BPI",
-      parse: pattern(/^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/),
+      parse: pattern(METRIC_NAMESPACE),
     }),
     appMetricName: def({
       key: "appMetricName",

@@ -2,12 +2,19 @@ import { CORE_INFRA_SETTINGS } from "./core-infra";
 import { GLOBAL_SETTINGS, GlobalSettings } from "./global";
 import { SettingsGroup, ValuesOf } from "./group";
 import { SQS_DYNAMIC_TARGET_TRACKING_SETTINGS } from "./sqs-dynamic-target-tracking";
+import { QUEUE_DEPTH_TRACKING_SETTINGS } from "./sqs-queue-depth-tracking";
+import { SCALE_TO_ZERO_SETTINGS } from "./sqs-scale-to-zero";
 
 /**
  * The one place where a stack's settings group is registered. A new stack: write `src/settings/<stack>.ts` with
  * `stackSettings("<stack>", { doc, definitions, crossChecks })` and add it to this list.
  */
-export const STACK_SETTINGS = checkedRegistry([CORE_INFRA_SETTINGS, SQS_DYNAMIC_TARGET_TRACKING_SETTINGS] as const);
+export const STACK_SETTINGS = checkedRegistry([
+  CORE_INFRA_SETTINGS,
+  SQS_DYNAMIC_TARGET_TRACKING_SETTINGS,
+  QUEUE_DEPTH_TRACKING_SETTINGS,
+  SCALE_TO_ZERO_SETTINGS,
+] as const);
 
 type StackGroup = (typeof STACK_SETTINGS)[number];
 

@@ -1,17 +1,24 @@
 /**
- * Bundles the worker with esbuild exactly as app-code/worker/Dockerfile does (same entry, flags), so tests and
- * the bench run the file the image would run. Target node20 here because this machine runs Node 20; the image
- * targets node22.
+ * Bundles the image's programs with esbuild exactly as app-code/worker/Dockerfile does (same entries, flags), so
+ * tests and the bench run the files the image would run. Target node20 here because this machine runs Node 20;
+ * the image targets node22.
  */
 import * as path from "node:path";
 import { build } from "esbuild";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-/** `entry` (relative to the project folder) is for other container entry points bundled the same way. */
-export async function bundleWorker(outfile: string, target = "node20", entry = "app-code/worker/src/main.ts"): Promise<string> {
+/** The image's entry points (relative to app-code/) by program. */
+export const IMAGE_ENTRIES = {
+  worker: "worker/src/main.ts",
+  "producer-service": "producer-service/main.ts",
+  /** The task-per-message job container (`job.js`). */
+  job: "task-per-message/job/main.ts",
+} as const;
+
+export async function bundleImageEntry(entry: keyof typeof IMAGE_ENTRIES, outfile: string, target = "node20"): Promise<string> {
   await build({
-    entryPoints: [path.join(ROOT, entry)],
+    entryPoints: [path.join(ROOT, "app-code", IMAGE_ENTRIES[entry])],
     bundle: true,
     platform: "node",
     target,
@@ -20,4 +27,8 @@ export async function bundleWorker(outfile: string, target = "node20", entry = "
     logLevel: "silent",
   });
   return outfile;
+}
+
+export function bundleWorker(outfile: string, target = "node20"): Promise<string> {
+  return bundleImageEntry("worker", outfile, target);
 }

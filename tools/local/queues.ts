@@ -41,9 +41,9 @@ export class CallCounter {
 }
 
 export interface LocalQueuesOptions {
-  /** Base name; the queues are `<name>.fifo` and `<name>-dlq.fifo` (standard queues: `<name>`, `<name>-dlq`). */
+  /** Base name; the queues are `<name>.fifo` and `<name>-dlq.fifo` (standard: `<name>` and `<name>-dlq`). */
   name: string;
-  /** FIFO queues (default) or standard ones. */
+  /** FIFO queues with content-based deduplication, else standard ones. Default true. */
   fifo?: boolean;
   /** Visibility timeout of the work queue in seconds. Default 30. */
   visibilityTimeoutSeconds?: number;

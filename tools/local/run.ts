@@ -6,10 +6,11 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { loadWorkerConfig } from "../../app-code/worker/src/config";
 import { Log, silentLog } from "../../app-code/worker/src/log";
+import { processorFromEnv } from "../../app-code/worker/src/processors";
 import { Worker } from "../../app-code/worker/src/worker";
 import { startStandIns, StandIns } from "./aws-stand-ins";
 import { FauxqsProcess, startFauxqs } from "./fauxqs";
-import { CallCounter, createLocalQueues, LocalQueues, localAwsEnv, localSqsClient } from "./queues";
+import { CallCounter, createLocalQueues, LocalQueues, LocalQueuesOptions, localAwsEnv, localSqsClient } from "./queues";
 
 export interface LocalEnvironment {
   fauxqs: FauxqsProcess;
@@ -18,9 +19,13 @@ export interface LocalEnvironment {
   close(): Promise<void>;
 }
 
-export async function startLocalEnvironment(name: string, visibilityTimeoutSeconds = 10): Promise<LocalEnvironment> {
+export async function startLocalEnvironment(
+  name: string,
+  visibilityTimeoutSeconds = 10,
+  queue: Pick<LocalQueuesOptions, "fifo" | "maxReceiveCount"> = {},
+): Promise<LocalEnvironment> {
   const [fauxqs, standIns] = await Promise.all([startFauxqs(), startStandIns()]);
-  const queues = await createLocalQueues(fauxqs, { name, visibilityTimeoutSeconds, maxReceiveCount: 3 });
+  const queues = await createLocalQueues(fauxqs, { name, visibilityTimeoutSeconds, maxReceiveCount: 3, ...queue });
   return { fauxqs, standIns, queues, close: () => Promise.all([fauxqs.stop(), standIns.close()]).then(() => undefined) };
 }
 
@@ -32,13 +37,13 @@ export interface LocalWorker {
   totalCalls(): number;
 }
 
-/** A worker as the container builds it, from environment variables, pointed at the local environment. */
-export function createLocalWorker(env: LocalEnvironment, workerEnv: Record<string, string>, log: Log = silentLog): LocalWorker {
-  const config = loadWorkerConfig({
-    QUEUE_URL: env.queues.queueUrl,
-    ECS_AGENT_URI: env.standIns.url,
-    ...workerEnv,
-  });
+/**
+ * A worker as the container builds it, from environment variables, pointed at the local environment. With
+ * `processor` true it runs the processor WORKER_PROCESSOR names (as the container does); else the default one.
+ */
+export function createLocalWorker(env: LocalEnvironment, workerEnv: Record<string, string>, log: Log = silentLog, processor = false): LocalWorker {
+  const vars = { QUEUE_URL: env.queues.queueUrl, ECS_AGENT_URI: env.standIns.url, ...workerEnv };
+  const config = loadWorkerConfig(vars);
   const sqs = localSqsClient(env.fauxqs.endpoint);
   const sqsCalls = new CallCounter();
   sqsCalls.attach(sqs);
@@ -47,6 +52,8 @@ export function createLocalWorker(env: LocalEnvironment, workerEnv: Record<strin
     endpoint: env.standIns.url,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
-  const worker = new Worker(config, { sqs, cloudwatch, log });
+  const chosen = processor ? processorFromEnv(vars)({ env: vars, config, sqs, log }) : undefined;
+  if (chosen instanceof Promise) throw new Error("createLocalWorker: the processor WORKER_PROCESSOR names is built asynchronously");
+  const worker = new Worker(config, { sqs, cloudwatch, log, processor: chosen });
   return { worker, sqsCalls, totalCalls: () => sqsCalls.total + worker.metrics.calls + worker.protection.calls };
 }

@@ -3,6 +3,8 @@
  * blueprint's name) tools/local.ts runs the blueprint's own demo.
  */
 export const LOCAL_RUNS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  "sqs-queue-depth-tracking": async () => (await import("./queue-depth-tracking")).runQueueDepthTrackingLocally,
+  "sqs-scale-to-zero": async () => (await import("./scale-to-zero")).runScaleToZeroLocally,
   "sqs-task-per-message": async () => (await import("./task-per-message")).runTaskPerMessageLocally,
   "sqs-recursive-fanout": async () => (await import("./recursive-fanout")).runRecursiveFanoutLocally,
 };

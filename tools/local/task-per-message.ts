@@ -24,7 +24,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { StopDecision } from "../../app-code/task-per-message/failure-decision";
 import { handler as failureHandler, logger as failureLogger } from "../../app-code/task-per-message/failure-handler/index";
 import { handler as launcher, logger as launcherLogger } from "../../app-code/task-per-message/launcher/index";
-import { bundleWorker } from "./bundle-worker";
+import { bundleImageEntry } from "./bundle-worker";
 import { startEcsStandIn, STAND_IN_ACCOUNT, STAND_IN_REGION, StandInTask } from "./ecs-stand-in";
 import { startFauxqs } from "./fauxqs";
 import { createLocalQueues, localAwsEnv, localSqsClient } from "./queues";
@@ -79,7 +79,7 @@ export async function runTaskPerMessageLocally(argv: string[]): Promise<number> 
   const fauxqs = await startFauxqs();
   let ecs: Awaited<ReturnType<typeof startEcsStandIn>> | undefined;
   try {
-    const bundle = await bundleWorker(path.join(tmp, "job.js"), "node20", "app-code/task-per-message/job/main.ts");
+    const bundle = await bundleImageEntry("job", path.join(tmp, "job.js"));
     // A short visibility timeout (2 s by default): a record over the cap or malformed comes back quickly.
     const queues = await createLocalQueues(fauxqs, { name: "jobs", fifo: false, visibilityTimeoutSeconds: visibilitySeconds, maxReceiveCount });
     const queueArn = (await queues.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.queueUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn!;

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { build } from "esbuild";
+import { IMAGE_ENTRIES } from "../../../tools/local/bundle-worker";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const dockerfile = readFileSync(path.join(ROOT, "app-code/worker/Dockerfile"), "utf8");
@@ -13,8 +14,8 @@ const buildStage = dockerfile.slice(0, dockerfile.indexOf("\nFROM ", dockerfile.
 const copied = [...buildStage.matchAll(/^COPY (?!--from)(\S+?)\/? \S+$/gm)].map((m) => m[1]);
 const entries = [...buildStage.matchAll(/npx esbuild (\S+\.ts)/g)].map((m) => m[1]);
 
-test("the Dockerfile bundles the queue worker and the task-per-message job", () => {
-  expect(entries).toEqual(["worker/src/main.ts", "task-per-message/job/main.ts"]);
+test("the Dockerfile bundles exactly the programs the tests bundle (tools/local/bundle-worker.ts)", () => {
+  expect(entries).toEqual(Object.values(IMAGE_ENTRIES));
 });
 
 test.each(entries)("every app-code folder %s reads is copied into the build stage", async (entry) => {

@@ -39,6 +39,14 @@ const EXPECTED_SUPPRESSIONS: string[] = [
   "sqs-dynamic-target-tracking aws_s3_bucket.cicd_artifacts QS-S3-005",
   "sqs-dynamic-target-tracking aws_s3_bucket.cicd_artifacts QS-S3-006",
   "sqs-dynamic-target-tracking aws_s3_bucket.cicd_artifacts QS-S3-007",
+  "sqs-queue-depth-tracking aws_cloudwatch_log_group.producer_logs QS-LOG-002",
+  "sqs-queue-depth-tracking aws_cloudwatch_log_group.producer_logs QS-LOG-003",
+  "sqs-queue-depth-tracking aws_cloudwatch_log_group.worker_logs QS-LOG-002",
+  "sqs-queue-depth-tracking aws_cloudwatch_log_group.worker_logs QS-LOG-003",
+  "sqs-queue-depth-tracking aws_ecr_repository.image_repository QS-ECR-003",
+  "sqs-scale-to-zero aws_cloudwatch_log_group.worker_logs QS-LOG-002",
+  "sqs-scale-to-zero aws_cloudwatch_log_group.worker_logs QS-LOG-003",
+  "sqs-scale-to-zero aws_ecr_repository.image_repository QS-ECR-003",
 ];
 
 let app: { outdir: string; stacks: SynthesizedStack[] };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { jobEnvironment } from "../../../../app-code/task-per-message/job-message";
 import { EXIT_CODES, loadJobRun, runJob } from "../../../../app-code/task-per-message/job/job";
-import { bundleWorker } from "../../../../tools/local/bundle-worker";
+import { bundleImageEntry } from "../../../../tools/local/bundle-worker";
 import { recordingLog } from "../../recording-log";
 
 const job = { id: "video-42", input: "s3://uploads/42.mp4", duration: 0.02, failAttempts: 1 };
@@ -35,7 +35,7 @@ describe("the entry point as a process", () => {
   const tmp = mkdtempSync(path.join(tmpdir(), "job-bundle-"));
   let bundle: string;
   beforeAll(async () => {
-    bundle = await bundleWorker(path.join(tmp, "job.js"), "node20", "app-code/task-per-message/job/main.ts");
+    bundle = await bundleImageEntry("job", path.join(tmp, "job.js"));
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

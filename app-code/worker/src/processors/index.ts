@@ -6,9 +6,11 @@ import { Env, readChoice } from "../../../shared/env";
 import { ProcessorFactory } from "../processor";
 import { createRecursiveFanoutProcessor } from "./recursive-fanout";
 import { createSleepProcessor } from "./sleep";
+import { createUnixTimeParityProcessor } from "./unix-time-parity";
 
 export const PROCESSORS = {
   sleep: createSleepProcessor,
+  "unix-time-parity": createUnixTimeParityProcessor,
   "recursive-fanout": createRecursiveFanoutProcessor,
 } satisfies Record<string, ProcessorFactory>;
 
