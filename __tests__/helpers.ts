@@ -59,3 +59,12 @@ export function settingsProblemOf(stack: StackName, own: Record<string, unknown>
   expect(problems).toHaveLength(1);
   return problems[0];
 }
+
+/** Synthesized JSON with the content hashes masked (image tags, Lambda bundles), which change with app-code. */
+export function maskContentHashes(synthesized: string): string {
+  return synthesized
+    .replace(/assets\/(\w+)\/[0-9a-f]{32}\//g, "assets/$1/<hash>/")
+    .replace(/"source_code_hash": "[^"]+"/g, '"source_code_hash": "<hash>"')
+    .replace(/src-[0-9a-f]{12}/g, "src-<hash>")
+    .replace(/"source_hash": "[0-9a-f]{64}"/g, '"source_hash": "<hash>"');
+}

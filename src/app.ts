@@ -2,7 +2,9 @@ import { App } from "cdktf";
 import { CoreInfraStack } from "../stacks/core-infra-stack";
 import { SqsDynamicTargetTrackingStack } from "../stacks/sqs-dynamic-target-tracking-stack";
 import { SqsQueueDepthTrackingStack } from "../stacks/sqs-queue-depth-tracking-stack";
+import { SqsRecursiveFanoutStack } from "../stacks/sqs-recursive-fanout-stack";
 import { SqsScaleToZeroStack } from "../stacks/sqs-scale-to-zero-stack";
+import { SqsTaskPerMessageStack } from "../stacks/sqs-task-per-message-stack";
 import { AppSettings, StackName } from "./settings";
 
 /** Stack names, as `cdktf deploy <stack>` and `cdktf.out/stacks/<stack>` know them. */
@@ -11,6 +13,8 @@ export const STACK_NAMES = {
   sqsDynamicTargetTracking: "sqs-dynamic-target-tracking",
   sqsQueueDepthTracking: "sqs-queue-depth-tracking",
   sqsScaleToZero: "sqs-scale-to-zero",
+  sqsTaskPerMessage: "sqs-task-per-message",
+  sqsRecursiveFanout: "sqs-recursive-fanout",
 } as const satisfies Record<string, StackName>;
 
 export interface CreateAppOptions {
@@ -25,10 +29,12 @@ export interface CreateAppOptions {
  */
 export function createApp(settings: AppSettings, options: CreateAppOptions = {}): App {
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  const { coreInfra, sqsDynamicTargetTracking, sqsQueueDepthTracking, sqsScaleToZero } = STACK_NAMES;
+  const { coreInfra, sqsDynamicTargetTracking, sqsQueueDepthTracking, sqsScaleToZero, sqsTaskPerMessage, sqsRecursiveFanout } = STACK_NAMES;
   new CoreInfraStack(app, coreInfra, { settings: settings.stacks[coreInfra] });
   new SqsDynamicTargetTrackingStack(app, sqsDynamicTargetTracking, { settings: settings.stacks[sqsDynamicTargetTracking] });
   new SqsQueueDepthTrackingStack(app, sqsQueueDepthTracking, { settings: settings.stacks[sqsQueueDepthTracking] });
   new SqsScaleToZeroStack(app, sqsScaleToZero, { settings: settings.stacks[sqsScaleToZero] });
+  new SqsTaskPerMessageStack(app, sqsTaskPerMessage, { settings: settings.stacks[sqsTaskPerMessage] });
+  new SqsRecursiveFanoutStack(app, sqsRecursiveFanout, { settings: settings.stacks[sqsRecursiveFanout] });
   return app;
 }

@@ -75,3 +75,32 @@ export const scaleToZeroNames = (name: string, fifo: boolean) => {
     backlogPolicy: `${name}-backlog-per-task`,
   };
 };
+
+/** Names inside the sqs-task-per-message stack, from its `name` setting. */
+export const taskPerMessageNames = (name: string) => ({
+  queue: `${name}-jobs`,
+  deadLetterQueue: `${name}-jobs-dlq`,
+  deadLetterAlarm: `${name}-jobs-dlq-not-empty`,
+  ecrRepository: name,
+  /** Task definition family and container of the job. */
+  jobFamily: `${name}-job`,
+  launcherFunction: `${name}-launcher`,
+  launcherErrorsAlarm: `${name}-launcher-errors`,
+  failureHandlerFunction: `${name}-failure-handler`,
+  failureHandlerErrorsAlarm: `${name}-failure-handler-errors`,
+  taskStoppedRule: `${name}-task-stopped`,
+});
+
+/** Names inside the sqs-recursive-fanout stack, from its `name` setting. */
+export const recursiveFanoutNames = (name: string) => ({
+  queue: `${name}-nodes`,
+  deadLetterQueue: `${name}-nodes-dlq`,
+  deadLetterAlarm: `${name}-nodes-dlq-not-empty`,
+  table: `${name}-runs`,
+  ecrRepository: name,
+  service: `${name}-worker`,
+  scalingPolicy: `${name}-backlog-per-task`,
+  publisherFunction: `${name}-publisher`,
+  publisherRule: `${name}-publish-backlog-per-task`,
+  missingDataAlarm: `${name}-backlog-per-task-missing`,
+});

@@ -20,6 +20,14 @@ const CHANGED: Record<StackName, SettingsSource> = {
     context: { "sqs-scale-to-zero": { name: "nightly", maxCapacity: 4, idleMinutes: 20 } },
     env: { QS_SQS_SCALE_TO_ZERO__QUEUE_TYPE: "standard", QS_SQS_SCALE_TO_ZERO__CPU: "1024", QS_SQS_SCALE_TO_ZERO__MEMORY: "2048" },
   },
+  "sqs-task-per-message": {
+    context: { "sqs-task-per-message": { name: "videos", maxRunningTasks: 4, capacityProvider: "FARGATE_SPOT" } },
+    env: { QS_SQS_TASK_PER_MESSAGE__LAUNCHER_TIMEOUT_SECONDS: "60", QS_SQS_TASK_PER_MESSAGE__MAX_ATTEMPTS: "5" },
+  },
+  "sqs-recursive-fanout": {
+    context: { "sqs-recursive-fanout": { name: "prefixes", maxParallelNodes: 20, treeDepth: 4 } },
+    env: { QS_SQS_RECURSIVE_FANOUT__COUNT_IN_FLIGHT: "false", QS_SQS_RECURSIVE_FANOUT__TARGET_BACKLOG_PER_TASK: "10" },
+  },
 };
 
 /** Every stack's synthesized JSON, as the text written to cdktf.out, by stack name. */

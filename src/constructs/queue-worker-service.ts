@@ -3,6 +3,8 @@ import { FargateService, FargateServiceProps } from "./fargate-service";
 
 export { FARGATE_MAX_STOP_TIMEOUT, SCRATCH_DIR, WRITABLE_PATHS } from "./fargate-service";
 
+import { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+
 export interface QueueWorkerServiceProps extends Omit<FargateServiceProps, "taskStatements" | "ingressCidr" | "kind"> {
   /** Allowed as ingress source of the tasks (the blueprint's rule). @default no ingress */
   readonly vpcCidr?: string;
@@ -12,18 +14,21 @@ export interface QueueWorkerServiceProps extends Omit<FargateServiceProps, "task
   readonly metricNamespace: string;
   /** Container environment besides QUEUE_URL, QUEUE_NAME, METRIC_NAMESPACE, STOP_TIMEOUT_SECONDS, AWS_REGION, TMPDIR. */
   readonly environment?: Record<string, string>;
+  /** What the worker's processor needs besides consuming its queue (a table, posting to a queue). @default none */
+  readonly additionalTaskStatements?: DataAwsIamPolicyDocumentStatement[];
 }
 
 /**
  * The queue worker (app-code/worker) as an ECS Fargate service (see FargateService), with ECS Exec by default.
  *
  * Task role: receive, delete, change visibility and read attributes of its queue only; PutMetricData only into
- * its namespace; task scale-in protection for tasks of its cluster; the ssmmessages channel actions of ECS Exec.
+ * its namespace; task scale-in protection for tasks of its cluster; the ssmmessages channel actions of ECS Exec;
+ * and what its processor needs (`additionalTaskStatements`).
  * Its stop timeout (120 s by default) lets it finish the message in hand after SIGTERM.
  */
 export class QueueWorkerService extends FargateService {
   constructor(scope: Construct, id: string, props: QueueWorkerServiceProps) {
-    const { vpcCidr, queue, metricNamespace, environment, ...service } = props;
+    const { vpcCidr, queue, metricNamespace, environment, additionalTaskStatements = [], ...service } = props;
     super(scope, id, {
       ...service,
       kind: "worker",
@@ -46,6 +51,7 @@ export class QueueWorkerService extends FargateService {
           actions: ["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"],
           resources: [`arn:${props.partition}:ecs:${props.region}:${props.accountId}:task/${props.clusterName}/*`],
         },
+        ...additionalTaskStatements,
       ],
       environment: {
         QUEUE_URL: queue.url,

@@ -4,6 +4,7 @@ import {
   AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification,
 } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
+import { backlogMetricDimensions } from "../../app-code/shared/backlog-per-task";
 
 /** What a queue worker's target tracking follows. */
 export type TrackedQueueMetric =
@@ -13,7 +14,18 @@ export type TrackedQueueMetric =
    * Metric math e1 = m1 / m2: the queue's visible messages over ECS/ContainerInsights RunningTaskCount of this very
    * cluster and service (no datapoint while no task runs: ÷ 0).
    */
-  | { readonly kind: "backlog-per-task"; readonly queueName: string; readonly clusterName: string; readonly serviceName: string };
+  | { readonly kind: "backlog-per-task"; readonly queueName: string; readonly clusterName: string; readonly serviceName: string }
+  /**
+   * Backlog per task as a publisher computes and publishes it every minute (app-code/shared/backlog-per-task.ts):
+   * the metric `metricName` in `namespace` with dimensions QueueName and ServiceName (Average, no unit).
+   */
+  | {
+      readonly kind: "published-backlog-per-task";
+      readonly namespace: string;
+      readonly metricName: string;
+      readonly queueName: string;
+      readonly serviceName: string;
+    };
 
 export interface TargetTrackingScalingPolicyProps {
   /** The scalable target (a ServiceScalableTarget). */
@@ -39,6 +51,15 @@ export const TARGET_VALUE_PATH = "target_tracking_scaling_policy_configuration[0
 export function trackedMetricSpecification(
   metric: TrackedQueueMetric,
 ): AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification {
+  if (metric.kind === "published-backlog-per-task") {
+    return {
+      namespace: metric.namespace,
+      metricName: metric.metricName,
+      dimensions: backlogMetricDimensions(metric.queueName, metric.serviceName).map((d) => ({ name: d.Name, value: d.Value })),
+      statistic: "Average",
+      unit: "None",
+    };
+  }
   const visible = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: metric.queueName }] };
   if (metric.kind === "queue-depth") return { ...visible, statistic: "Average", unit: "Count" };
   return {

@@ -1,24 +1,32 @@
+/**
+ * Settings of the stack sqs-recursive-fanout (PATTERNS.md §4): context `"sqs-recursive-fanout": {...}`, environment
+ * `QS_SQS_RECURSIVE_FANOUT__*`. See docs/sqs-recursive-fanout.md.
+ */
 import { treeShapeProblems } from "../../app-code/recursive-fanout/synthetic-tree";
 import { def, stackSettings, ValuesOf } from "./group";
-import { boolean, decimal, integer, pattern, RESOURCE_NAME, SCHEDULE_ALLOWED, scheduleExpression } from "./parsers";
+import { boolean, decimal, integer, SCHEDULE_ALLOWED, scheduleExpression } from "./parsers";
+import {
+  buildWorkerImageSetting,
+  cpuSetting,
+  dlqMaxReceiveCountSetting,
+  fargateSizeCheck,
+  memorySetting,
+  metricNamespaceSetting,
+  nameSetting,
+  secondsSetting,
+  stackEnv,
+} from "./pattern-common";
 
-const ENV = "QS_SQS_RECURSIVE_FANOUT__";
+export const RECURSIVE_FANOUT_STACK = "sqs-recursive-fanout";
+const env = (key: string) => stackEnv(RECURSIVE_FANOUT_STACK, key);
 
-/** Settings of the stack sqs-recursive-fanout: workers that post child nodes, scaled on backlog per task. */
-export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout", {
+export const RECURSIVE_FANOUT_SETTINGS = stackSettings(RECURSIVE_FANOUT_STACK, {
   doc: "Recursive fan-out: a worker service that processes one node per message and posts its children to the same queue, a run table in DynamoDB, a Lambda that publishes backlog per task every minute, target tracking on it.",
   definitions: {
-    appName: def({
-      key: "appName",
-      env: `${ENV}APP_NAME`,
-      doc: "Prefix of every name: queue `<appName>-nodes` and its DLQ, table `<appName>-runs`, service `<appName>-worker`, Lambda `<appName>-publisher`, ECR repository.",
-      allowed: "2-24 characters: lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen",
-      default: "recursive-fanout",
-      parse: pattern(RESOURCE_NAME, 24),
-    }),
+    name: nameSetting(RECURSIVE_FANOUT_STACK, "recursive-fanout"),
     maxParallelNodes: def({
       key: "maxParallelNodes",
-      env: `${ENV}MAX_PARALLEL_NODES`,
+      env: env("maxParallelNodes"),
       doc: "Most worker tasks (each processes one node at a time): the scaling target's max capacity. The min is 1 (backlog ÷ 0 tasks is undefined).",
       allowed: "an integer from 1 to 5000",
       default: 50,
@@ -26,31 +34,24 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     targetBacklogPerTask: def({
       key: "targetBacklogPerTask",
-      env: `${ENV}TARGET_BACKLOG_PER_TASK`,
+      env: env("targetBacklogPerTask"),
       doc: "Target value of the target-tracking policy: acceptable wait ÷ mean node time (60 s ÷ 2 s = 30).",
       allowed: "a number greater than 0 and at most 100000",
       default: 30,
       parse: decimal(0, 100_000, true),
     }),
-    scaleOutCooldownSeconds: def({
-      key: "scaleOutCooldownSeconds",
-      env: `${ENV}SCALE_OUT_COOLDOWN_SECONDS`,
-      doc: "Scale-out cooldown: about a task's start time, so an exponentially growing backlog gets capacity quickly (the ECS default of 300 s lags a fan-out).",
-      allowed: "an integer from 0 to 3600",
-      default: 60,
-      parse: integer(0, 3600),
-    }),
-    scaleInCooldownSeconds: def({
-      key: "scaleInCooldownSeconds",
-      env: `${ENV}SCALE_IN_COOLDOWN_SECONDS`,
-      doc: "Scale-in cooldown of the target-tracking policy.",
-      allowed: "an integer from 0 to 3600",
-      default: 300,
-      parse: integer(0, 3600),
-    }),
+    scaleOutCooldownSeconds: secondsSetting(
+      RECURSIVE_FANOUT_STACK,
+      "scaleOutCooldownSeconds",
+      60,
+      0,
+      3600,
+      "Scale-out cooldown: about a task's start time, so an exponentially growing backlog gets capacity quickly (Application Auto Scaling's default of 300 s lags a fan-out).",
+    ),
+    scaleInCooldownSeconds: secondsSetting(RECURSIVE_FANOUT_STACK, "scaleInCooldownSeconds", 300, 0, 3600, "Scale-in cooldown of the target-tracking policy."),
     publisherSchedule: def({
       key: "publisherSchedule",
-      env: `${ENV}PUBLISHER_SCHEDULE`,
+      env: env("publisherSchedule"),
       doc: "EventBridge schedule of the backlog-per-task publisher (1,440 invocations a day at the default, also while idle).",
       allowed: SCHEDULE_ALLOWED,
       default: "rate(1 minute)",
@@ -58,7 +59,7 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     countInFlight: def({
       key: "countInFlight",
-      env: `${ENV}COUNT_IN_FLIGHT`,
+      env: env("countInFlight"),
       doc: "Count in-flight messages in the backlog (nodes being processed post children next); false gives the source's visible-only backlog.",
       allowed: "true or false",
       default: true,
@@ -66,7 +67,7 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     missingDataMinutes: def({
       key: "missingDataMinutes",
-      env: `${ENV}MISSING_DATA_MINUTES`,
+      env: env("missingDataMinutes"),
       doc: "Minutes without a BacklogPerTask datapoint before its alarm goes off.",
       allowed: "an integer from 1 to 60",
       default: 5,
@@ -74,23 +75,19 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     visibilityTimeoutSeconds: def({
       key: "visibilityTimeoutSeconds",
-      env: `${ENV}VISIBILITY_TIMEOUT_SECONDS`,
+      env: env("visibilityTimeoutSeconds"),
       doc: "Visibility timeout of the node queue, also the lease that keeps a duplicate delivery away from a node being processed; the worker extends the visibility of long nodes.",
       allowed: "an integer from 30 to 43200, greater than nodeTimeMaxSeconds",
       default: 300,
       parse: integer(30, 43_200),
     }),
-    maxReceiveCount: def({
-      key: "maxReceiveCount",
-      env: `${ENV}MAX_RECEIVE_COUNT`,
-      doc: "Receives of a node message before SQS moves it to the DLQ (the node then counts as failed).",
-      allowed: "an integer from 1 to 1000",
-      default: 5,
-      parse: integer(1, 1000),
-    }),
+    dlqMaxReceiveCount: {
+      ...dlqMaxReceiveCountSetting(RECURSIVE_FANOUT_STACK, 5),
+      doc: "Receives of a node message before SQS moves it to the DLQ (the node then counts as failed; an alarm goes off when the DLQ holds a message).",
+    },
     maxDepth: def({
       key: "maxDepth",
-      env: `${ENV}MAX_DEPTH`,
+      env: env("maxDepth"),
       doc: "Deepest level whose children are still posted; deeper ones are counted as pruned (a guard against runaway paths).",
       allowed: "an integer from 0 to 10000",
       default: 50,
@@ -98,7 +95,7 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     treeBranching: def({
       key: "treeBranching",
-      env: `${ENV}TREE_BRANCHING`,
+      env: env("treeBranching"),
       doc: "Demo workload: children per inner node of the synthetic tree.",
       allowed: "an integer from 1 to 100 (with treeDepth at most 10,000,000 nodes)",
       default: 4,
@@ -106,7 +103,7 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     treeDepth: def({
       key: "treeDepth",
-      env: `${ENV}TREE_DEPTH`,
+      env: env("treeDepth"),
       doc: "Demo workload: levels below the root (the default 4-ary tree of depth 5 has 1,365 nodes).",
       allowed: "an integer from 0 to 30",
       default: 5,
@@ -114,7 +111,7 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     treeExtraEdgeRate: def({
       key: "treeExtraEdgeRate",
-      env: `${ENV}TREE_EXTRA_EDGE_RATE`,
+      env: env("treeExtraEdgeRate"),
       doc: "Demo workload: share of nodes with each kind of extra edge (back edge to the parent, cross edge, repeated child).",
       allowed: "a number from 0 to 1",
       default: 0.05,
@@ -122,7 +119,7 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     nodeTimeMinSeconds: def({
       key: "nodeTimeMinSeconds",
-      env: `${ENV}NODE_TIME_MIN_SECONDS`,
+      env: env("nodeTimeMinSeconds"),
       doc: "Demo workload: shortest processing time of a node (times are uniform between min and max).",
       allowed: "a number from 0 to 3600, at most nodeTimeMaxSeconds",
       default: 1,
@@ -130,7 +127,7 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     nodeTimeMaxSeconds: def({
       key: "nodeTimeMaxSeconds",
-      env: `${ENV}NODE_TIME_MAX_SECONDS`,
+      env: env("nodeTimeMaxSeconds"),
       doc: "Demo workload: longest processing time of a node.",
       allowed: "a number from 0 to 3600, at least nodeTimeMinSeconds",
       default: 3,
@@ -138,30 +135,22 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
     }),
     runTtlDays: def({
       key: "runTtlDays",
-      env: `${ENV}RUN_TTL_DAYS`,
+      env: env("runTtlDays"),
       doc: "Days a run's records stay in the table before DynamoDB's TTL deletes them.",
       allowed: "an integer from 1 to 365",
       default: 7,
       parse: integer(1, 365),
     }),
-    metricNamespace: def({
-      key: "metricNamespace",
-      env: `${ENV}METRIC_NAMESPACE`,
-      doc: "CloudWatch namespace of BacklogPerTask and of the worker's duration metric; IAM allows PutMetricData only into it.",
-      allowed: "1-255 characters: letters, digits, and . - _ / # :, not starting with AWS/",
-      default: "RecursiveFanout",
-      parse: pattern(/^(?!AWS\/)[A-Za-z0-9.\-_/#:]{1,255}$/),
-    }),
-    buildWorkerImage: def({
-      key: "buildWorkerImage",
-      env: `${ENV}BUILD_WORKER_IMAGE`,
-      doc: "Build the worker image from `app-code/` and push it to ECR during deploy. Needs a Docker engine at apply.",
-      allowed: "true or false",
-      default: true,
-      parse: boolean(),
-    }),
+    metricNamespace: {
+      ...metricNamespaceSetting(RECURSIVE_FANOUT_STACK, "RecursiveFanout"),
+      doc: "CloudWatch namespace of BacklogPerTask and of the worker's processing-time metric; IAM allows PutMetricData only into it.",
+    },
+    cpu: cpuSetting(RECURSIVE_FANOUT_STACK, 256, "a worker task"),
+    memory: memorySetting(RECURSIVE_FANOUT_STACK, 512, "a worker task"),
+    buildWorkerImage: buildWorkerImageSetting(RECURSIVE_FANOUT_STACK),
   },
   crossChecks: [
+    fargateSizeCheck,
     {
       doc: "the synthetic tree (treeBranching, treeDepth, treeExtraEdgeRate, node times) is valid",
       check: (s, describe) => {
@@ -186,4 +175,4 @@ export const SQS_RECURSIVE_FANOUT_SETTINGS = stackSettings("sqs-recursive-fanout
   ],
 });
 
-export type SqsRecursiveFanoutSettings = ValuesOf<typeof SQS_RECURSIVE_FANOUT_SETTINGS.definitions>;
+export type SqsRecursiveFanoutSettings = ValuesOf<typeof RECURSIVE_FANOUT_SETTINGS.definitions>;

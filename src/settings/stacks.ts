@@ -3,7 +3,9 @@ import { GLOBAL_SETTINGS, GlobalSettings } from "./global";
 import { SettingsGroup, ValuesOf } from "./group";
 import { SQS_DYNAMIC_TARGET_TRACKING_SETTINGS } from "./sqs-dynamic-target-tracking";
 import { QUEUE_DEPTH_TRACKING_SETTINGS } from "./sqs-queue-depth-tracking";
+import { RECURSIVE_FANOUT_SETTINGS } from "./sqs-recursive-fanout";
 import { SCALE_TO_ZERO_SETTINGS } from "./sqs-scale-to-zero";
+import { TASK_PER_MESSAGE_SETTINGS } from "./sqs-task-per-message";
 
 /**
  * The one place where a stack's settings group is registered. A new stack: write `src/settings/<stack>.ts` with
@@ -14,6 +16,8 @@ export const STACK_SETTINGS = checkedRegistry([
   SQS_DYNAMIC_TARGET_TRACKING_SETTINGS,
   QUEUE_DEPTH_TRACKING_SETTINGS,
   SCALE_TO_ZERO_SETTINGS,
+  TASK_PER_MESSAGE_SETTINGS,
+  RECURSIVE_FANOUT_SETTINGS,
 ] as const);
 
 type StackGroup = (typeof STACK_SETTINGS)[number];

@@ -36,6 +36,28 @@ describe("TargetTrackingScalingPolicy", () => {
     expect(resourcesOf(json, "aws_appautoscaling_policy").policy.lifecycle).toBeUndefined();
   });
 
+  it("on a published backlog per task: the publisher's metric, namespace and dimensions (app-code/shared/backlog-per-task.ts)", () => {
+    const stack = constructStack();
+    const target = new ServiceScalableTarget(stack, "target", { clusterName: "c", serviceName: "s", minCapacity: 1, maxCapacity: 50 });
+    new TargetTrackingScalingPolicy(stack, "policy", {
+      target,
+      policyName: "bpt",
+      metric: { kind: "published-backlog-per-task", namespace: "Fanout", metricName: "BacklogPerTask", queueName: "nodes", serviceName: "workers" },
+      targetValue: 30,
+    });
+    const { json } = synthJson(stack);
+    expect(resourcesOf(json, "aws_appautoscaling_policy").policy.target_tracking_scaling_policy_configuration.customized_metric_specification).toEqual({
+      namespace: "Fanout",
+      metric_name: "BacklogPerTask",
+      dimensions: [
+        { name: "QueueName", value: "nodes" },
+        { name: "ServiceName", value: "workers" },
+      ],
+      statistic: "Average",
+      unit: "None",
+    });
+  });
+
   it("on backlog per task: e1 = m1 / m2; a target owned elsewhere is ignored after creation", () => {
     const stack = constructStack();
     const target = new ServiceScalableTarget(stack, "target", { clusterName: "c", serviceName: "s" });
