@@ -81,12 +81,12 @@ describe("loadSettings: keys and variables that are no setting", () => {
 
   it("lists what is allowed when nothing is close, also for names that exist on every object (constructor)", () => {
     expect(settingsProblems({ context: { fooBar: 1, constructor: 1, "core-infra": { toString: 1 } }, env: { QS_FOO: "1", QS_CORE_INFRA__FOO: "1", QS_NOPE__X: "1" } })).toEqual([
-      'cdktf.json context "fooBar" is not a setting; allowed: the global settings (region, coreInfraName, githubRepoTag, extraTags, stateBucket, stateKeyPrefix, stateRegion) and one object per stack ("core-infra", "sqs-dynamic-target-tracking", "sqs-queue-depth-tracking", "sqs-scale-to-zero").',
+      'cdktf.json context "fooBar" is not a setting; allowed: the global settings (region, coreInfraName, githubRepoTag, extraTags, stateBucket, stateKeyPrefix, stateRegion) and one object per stack ("core-infra", "sqs-dynamic-target-tracking", "sqs-queue-depth-tracking", "sqs-scale-to-zero", "sqs-task-per-message", "sqs-recursive-fanout").',
       expect.stringMatching(/^cdktf\.json context "constructor" is not a setting; allowed: the global settings/),
       'cdktf.json context "core-infra"."toString" is not a setting of stack core-infra; allowed: azCount, vpcCidr.',
       "env QS_CORE_INFRA__FOO is not a setting of stack core-infra; allowed: QS_CORE_INFRA__AZ_COUNT, QS_CORE_INFRA__VPC_CIDR.",
-      "env QS_FOO is not a setting; allowed: QS_REGION, QS_CORE_INFRA_NAME, QS_GITHUB_REPO_TAG, QS_TAGS, QS_STATE_BUCKET, QS_STATE_KEY_PREFIX, QS_STATE_REGION; for a stack's setting QS_<STACK>__<NAME> (QS_CORE_INFRA__, QS_SQS_DYNAMIC_TARGET_TRACKING__, QS_SQS_QUEUE_DEPTH_TRACKING__, QS_SQS_SCALE_TO_ZERO__).",
-      "env QS_NOPE__X is not a setting: no stack has the prefix QS_NOPE__; allowed: QS_<NAME> for a global setting, QS_CORE_INFRA__<NAME>, QS_SQS_DYNAMIC_TARGET_TRACKING__<NAME>, QS_SQS_QUEUE_DEPTH_TRACKING__<NAME>, QS_SQS_SCALE_TO_ZERO__<NAME> for a stack's.",
+      "env QS_FOO is not a setting; allowed: QS_REGION, QS_CORE_INFRA_NAME, QS_GITHUB_REPO_TAG, QS_TAGS, QS_STATE_BUCKET, QS_STATE_KEY_PREFIX, QS_STATE_REGION; for a stack's setting QS_<STACK>__<NAME> (QS_CORE_INFRA__, QS_SQS_DYNAMIC_TARGET_TRACKING__, QS_SQS_QUEUE_DEPTH_TRACKING__, QS_SQS_SCALE_TO_ZERO__, QS_SQS_TASK_PER_MESSAGE__, QS_SQS_RECURSIVE_FANOUT__).",
+      "env QS_NOPE__X is not a setting: no stack has the prefix QS_NOPE__; allowed: QS_<NAME> for a global setting, QS_CORE_INFRA__<NAME>, QS_SQS_DYNAMIC_TARGET_TRACKING__<NAME>, QS_SQS_QUEUE_DEPTH_TRACKING__<NAME>, QS_SQS_SCALE_TO_ZERO__<NAME>, QS_SQS_TASK_PER_MESSAGE__<NAME>, QS_SQS_RECURSIVE_FANOUT__<NAME> for a stack's.",
     ]);
   });
 
