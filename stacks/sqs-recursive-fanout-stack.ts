@@ -58,7 +58,7 @@ export class SqsRecursiveFanoutStack extends BaseStack {
     const names = recursiveFanoutNames(s.name);
     super(scope, id, { settings: s, blueprintTag: id });
 
-    const { core, props: placement } = servicePlacement(this, s.coreInfraName, s.region);
+    const { props: placement } = servicePlacement(this, s.coreInfraName, s.region);
     const { clusterName } = placement;
 
     this.queue = new WorkQueue(this, "nodes", {
@@ -74,7 +74,7 @@ export class SqsRecursiveFanoutStack extends BaseStack {
 
     const image = new WorkerImage(this, "image", {
       repositoryName: names.ecrRepository,
-      pullRoleArn: core.executionRole.arn,
+      pullRoleArn: placement.executionRoleArn,
       buildOnDeploy: s.buildWorkerImage,
     });
 

@@ -58,7 +58,7 @@ export class SqsTaskPerMessageStack extends BaseStack {
     const names = taskPerMessageNames(s.name);
     super(scope, id, { settings: s, blueprintTag: id });
 
-    const { core, props: placement } = servicePlacement(this, s.coreInfraName, s.region);
+    const { props: placement } = servicePlacement(this, s.coreInfraName, s.region);
     const arn = (service: string, resource: string) => `arn:${placement.partition}:${service}:${s.region}:${placement.accountId}:${resource}`;
 
     this.queue = new WorkQueue(this, "jobs", {
@@ -73,7 +73,7 @@ export class SqsTaskPerMessageStack extends BaseStack {
 
     const image = new WorkerImage(this, "image", {
       repositoryName: names.ecrRepository,
-      pullRoleArn: core.executionRole.arn,
+      pullRoleArn: placement.executionRoleArn,
       buildOnDeploy: s.buildWorkerImage,
     });
 
