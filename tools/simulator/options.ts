@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { loadSettings, SETTING_DEFINITIONS, SettingsError } from "../../src/settings";
 import { ModelOptions } from "./model";
-import { builtInStrategies, StrategySpec, validateStrategy } from "./strategies";
+import { builtInStrategies, normalizeStrategy, StrategySpec, validateStrategy } from "./strategies";
 import { BUILT_IN_WORKLOADS } from "./workloads";
 
 export class OptionsError extends Error {
@@ -137,8 +137,9 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
   if (v["strategy-file"]) {
     const file = v["strategy-file"];
     try {
-      const extra = JSON.parse(fs.readFileSync(file, "utf8")) as StrategySpec[];
-      if (!Array.isArray(extra)) throw new Error("not a JSON array");
+      const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (!Array.isArray(parsed)) throw new Error("not a JSON array");
+      const extra = parsed.map(normalizeStrategy);
       for (const s of extra) problems.push(...validateStrategy(s).map((p) => `--strategy-file ${file}: ${p}`));
       strategies.push(...extra);
     } catch (e) {

@@ -15,6 +15,11 @@ export interface Workload {
   readonly arrivals: Float64Array;
   /** Processing time of each message in seconds (the `duration` field the worker sleeps for). */
   readonly durations: Float64Array;
+  /**
+   * Deduplication id of each send, standing for its body on a queue with content-based deduplication (which
+   * hashes the body). Unset: every send is distinct (as the project's producer writes unique ids).
+   */
+  readonly deduplicationIds?: readonly string[];
 }
 
 export interface WorkloadOptions {
