@@ -264,8 +264,10 @@ export type MetricMathFunction = (values: MetricValues) => number | undefined;
 export function compileMetricMath(text: string): MetricMathFunction {
   const tokens = Array.from(text.matchAll(/\s*(?:(\d+(?:\.\d+)?|\.\d+)|([A-Za-z][A-Za-z0-9_]*)|([-+*/()]))/gy));
   const consumed = tokens.reduce((n, t) => n + t[0].length, 0);
-  if (text.slice(consumed).trim() !== "") {
-    throw new SyntaxError(`metric math "${text}": unsupported at position ${consumed + 1} ("${text.slice(consumed).trim()}")`);
+  const rest = text.slice(consumed);
+  if (rest.trim() !== "") {
+    const at = consumed + rest.length - rest.trimStart().length + 1;
+    throw new SyntaxError(`metric math "${text}": unsupported at position ${at} ("${rest.trim()}")`);
   }
   let i = 0;
   const peek = () => tokens[i]?.[3] ?? (tokens[i] ? "value" : "end");
