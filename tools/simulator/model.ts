@@ -84,6 +84,8 @@ export interface MinuteSeries {
 
 export interface SimulationResult {
   readonly strategy: string;
+  /** Not deployable (the reactive reference). */
+  readonly reference: boolean;
   readonly workload: string;
   readonly horizonSeconds: number;
   readonly desiredLatencySeconds: number;
@@ -634,6 +636,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   latencies.sort();
   return {
     strategy: strategy.name,
+    reference: strategy.reference === true,
     workload: workload.name,
     horizonSeconds: horizon,
     desiredLatencySeconds: goal,
