@@ -210,9 +210,9 @@ describe("sqs-dynamic-target-tracking stack", () => {
           return_data: true,
         });
       }
-      // Burst: 1.2 × the capacity needed -> +100 % (1.5 × 1.2 / 0.9); idle: below 0.6 -> -33 % (to 0.6 / 0.9).
+      // Burst: 1.2 × the capacity needed -> +300 % (3 × 1.2 / 0.9); idle: below 0.6 -> -33 % (to 0.6 / 0.9).
       const burst = policies.scaling_burst_policy.step_scaling_policy_configuration;
-      expect(burst.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "0", metric_interval_upper_bound: "0.3", scaling_adjustment: 100 });
+      expect(burst.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "0", metric_interval_upper_bound: "0.3", scaling_adjustment: 300 });
       expect(burst.step_adjustment.at(-1)).toEqual({ metric_interval_lower_bound: "14.8", scaling_adjustment: 5233 });
       const idle = policies.scaling_idle_policy.step_scaling_policy_configuration;
       expect(idle.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "-0.2", metric_interval_upper_bound: "0", scaling_adjustment: -33 });

@@ -195,7 +195,7 @@ describe("the burst and idle step policies", () => {
 
   test("burst: one datapoint at 1.2 × the capacity, percent steps that cover every value above the threshold", () => {
     expect(burst).toMatchObject({ comparison: "GreaterThanOrEqualToThreshold", threshold: 1.2, evaluationPeriods: 1, minAdjustmentMagnitude: 1 });
-    expect(burst.steps[0]).toEqual({ lower: 0, upper: 0.3, percent: 100 }); // to 1.5 × 1.2 / 0.9 = 2 × the capacity
+    expect(burst.steps[0]).toEqual({ lower: 0, upper: 0.3, percent: 300 }); // to 3 × 1.2 / 0.9 = 4 × the capacity
     expect(burst.steps.at(-1)?.upper).toBeUndefined();
     burst.steps.slice(1).forEach((s, i) => expect(s.lower).toBe(burst.steps[i].upper)); // no gap, no overlap
   });
