@@ -4,7 +4,8 @@
  * time moves away from its default: the metric sample offset (0, 15, 30, 45, 59 s), the metric delay (0-2 min),
  * the task start-up (30-120 s) and the workload seed (1-5). Prints one markdown table per assumption and the goals
  * of issue 11 checked at every sample offset. Takes the options of `npm run simulate` (--workload, --strategies,
- * --strategy-file, --duration, --set); --seed and --out are ignored. Writes nothing.
+ * --strategy-file, --duration, --set), and `--only offset|delay|startup|seed` (comma list) to sweep fewer
+ * assumptions; --seed and --out are ignored. Writes nothing.
  */
 import { ModelOptions, simulate, SimulationResult } from "./simulator/model";
 import { OptionsError, parseSimulateArgs, USAGE } from "./simulator/options";
@@ -14,6 +15,8 @@ import { makeWorkload, WorkloadError } from "./simulator/workloads";
 
 /** One assumption and the values it takes; the others keep their defaults. */
 export interface SweepDimension {
+  /** Name for --only. */
+  readonly name: string;
   readonly title: string;
   readonly label: (value: number) => string;
   readonly values: readonly number[];
@@ -22,24 +25,28 @@ export interface SweepDimension {
 
 export const SWEEP: readonly SweepDimension[] = [
   {
+    name: "offset",
     title: "Metric sample offset (seconds into the minute at which SQS samples the queue)",
     label: (v) => `${v} s`,
     values: [0, 15, 30, 45, 59],
     apply: (v) => ({ model: { metricSampleOffsetSeconds: v }, seed: 1 }),
   },
   {
+    name: "delay",
     title: "Metric delay (minutes by which datapoints reach the alarms late)",
     label: (v) => `${v} min`,
     values: [0, 1, 2],
     apply: (v) => ({ model: { metricDelayMinutes: v }, seed: 1 }),
   },
   {
+    name: "startup",
     title: "Task start-up (desired-count change to first receive)",
     label: (v) => `${v} s`,
     values: [30, 60, 90, 120],
     apply: (v) => ({ model: { startupDelaySeconds: v }, seed: 1 }),
   },
   {
+    name: "seed",
     title: "Workload seed (blueprint and duration-shift have no randomness)",
     label: (v) => `seed ${v}`,
     values: [1, 2, 3, 4, 5],
@@ -166,7 +173,7 @@ export function checkGoals(input: SweepInput, results: SweepResults): GoalCheck[
 }
 
 export function goalsTable(checks: readonly GoalCheck[], offsets: readonly number[]): string {
-  if (checks.length === 0) return "Goals: not checked (they need project-defaults, blueprint-intended and reactive-reference).\n";
+  if (checks.length === 0) return "Goals: not checked (they need the offset sweep and the strategies project-defaults, blueprint-intended and reactive-reference).\n";
   return [
     `### Goals (issue 11), project-defaults at sample offsets ${offsets.join(" / ")} s`,
     "",
@@ -177,13 +184,37 @@ export function goalsTable(checks: readonly GoalCheck[], offsets: readonly numbe
   ].join("\n");
 }
 
+/** Splits `--only <list>` off argv; the rest goes to the simulate options parser. */
+export function onlyDimensions(argv: string[]): { rest: string[]; dimensions: readonly SweepDimension[] } {
+  const rest: string[] = [];
+  let names: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const m = argv[i].match(/^--only(?:=(.*))?$/);
+    if (!m) rest.push(argv[i]);
+    else names = [...(names ?? []), ...(m[1] ?? argv[++i] ?? "").split(",").map((n) => n.trim()).filter(Boolean)];
+  }
+  if (names === undefined) return { rest, dimensions: SWEEP };
+  const unknown = names.filter((n) => !SWEEP.some((d) => d.name === n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new OptionsError([`--only: "${unknown.join(",")}" is unknown; allowed: ${SWEEP.map((d) => d.name).join(", ")} (comma-separated)`]);
+  }
+  return { rest, dimensions: SWEEP.filter((d) => names!.includes(d.name)) };
+}
+
 export function main(argv: string[], env: Record<string, string | undefined>): number {
   let options;
+  let dimensions: readonly SweepDimension[];
   try {
+    const split = onlyDimensions(argv);
+    dimensions = split.dimensions;
+    argv = split.rest;
     const explicit = argv.some((a) => a === "--strategies" || a.startsWith("--strategies="));
     options = parseSimulateArgs(explicit ? argv : [...argv, "--strategies", DEFAULT_SWEEP_STRATEGIES.join(",")], env);
     if (options === "help") {
-      console.log(`${USAGE.replace("npm run simulate", "npm run simulate:sweep")}\n\nDefault strategies here: ${DEFAULT_SWEEP_STRATEGIES.join(", ")}; --seed and --out are ignored.`);
+      console.log(
+        `${USAGE.replace("npm run simulate", "npm run simulate:sweep")}\n  --only <list>          ${SWEEP.map((d) => d.name).join(", ")} (default: all)\n\n` +
+          `Default strategies here: ${DEFAULT_SWEEP_STRATEGIES.join(", ")}; --seed and --out are ignored.`,
+      );
       return 0;
     }
     for (const w of options.workloads) makeWorkload(w, { horizonSeconds: 60, seed: 1 }); // reads CSV traces once, fails early
@@ -195,7 +226,13 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
     throw e;
   }
   const started = Date.now();
-  const input: SweepInput = { workloads: options.workloads, strategies: options.strategies, horizonSeconds: options.horizonSeconds, model: options.model };
+  const input: SweepInput = {
+    workloads: options.workloads,
+    strategies: options.strategies,
+    horizonSeconds: options.horizonSeconds,
+    model: options.model,
+    dimensions,
+  };
   const results = runSweep(input);
   const runs = results.flat(3).length;
   console.log(`# Robustness sweep (${options.horizonSeconds / 3600} h per run)\n`);

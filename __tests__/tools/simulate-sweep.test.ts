@@ -1,7 +1,17 @@
 import { loadSettings } from "../../src/settings";
 import { SimulationResult } from "../../tools/simulator/model";
 import { builtInStrategies } from "../../tools/simulator/strategies";
-import { checkGoals, DEFAULT_SWEEP_STRATEGIES, goalsTable, main, runSweep, SWEEP, SweepInput, sweepTables } from "../../tools/simulate-sweep";
+import {
+  checkGoals,
+  DEFAULT_SWEEP_STRATEGIES,
+  goalsTable,
+  main,
+  onlyDimensions,
+  runSweep,
+  SWEEP,
+  SweepInput,
+  sweepTables,
+} from "../../tools/simulate-sweep";
 
 const strategies = builtInStrategies(loadSettings({})).filter((s) => DEFAULT_SWEEP_STRATEGIES.includes(s.name));
 
@@ -47,11 +57,19 @@ test("the goals: each is checked at every offset, and a miss at one offset is a 
   expect(checkGoals({ ...input, strategies: strategies.slice(0, 1) }, [offsets])).toEqual([]);
 });
 
+test("--only picks the assumptions to sweep; the other options are simulate's", () => {
+  expect(onlyDimensions(["--only", "offset,seed", "--workload", "bursty"])).toEqual({ rest: ["--workload", "bursty"], dimensions: [SWEEP[0], SWEEP[3]] });
+  expect(onlyDimensions(["--only=delay"]).dimensions).toEqual([SWEEP[1]]);
+  expect(onlyDimensions([]).dimensions).toBe(SWEEP);
+});
+
 test("bad options: exit code 2 and the problem on stderr", () => {
   const error = jest.spyOn(console, "error").mockImplementation(() => undefined);
   try {
     expect(main(["--workload", "weekly"], {})).toBe(2);
     expect(error.mock.calls[0][0]).toContain('--workload: "weekly" is unknown');
+    expect(main(["--only", "phase"], {})).toBe(2);
+    expect(error.mock.calls[1][0]).toContain('--only: "phase" is unknown; allowed: offset, delay, startup, seed');
   } finally {
     error.mockRestore();
   }
