@@ -89,6 +89,9 @@ export interface SimulationResult {
   readonly workload: string;
   readonly horizonSeconds: number;
   readonly desiredLatencySeconds: number;
+  /** The model's sample offset (seconds into the minute) and metric delay of this run. */
+  readonly metricSampleOffsetSeconds: number;
+  readonly metricDelayMinutes: number;
   /** Messages sent within the horizon (accepted by the queue; deduplicated sends are not messages). */
   readonly sent: number;
   /** Sends dropped by FIFO content-based deduplication. */
@@ -640,6 +643,8 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     workload: workload.name,
     horizonSeconds: horizon,
     desiredLatencySeconds: goal,
+    metricSampleOffsetSeconds: sampleOffset,
+    metricDelayMinutes: delay,
     sent,
     deduplicated,
     deleted,

@@ -19,8 +19,13 @@ export function lowerBoundMultiple(r: SimulationResult): number {
   return r.workHours > 0 ? r.taskHours / r.workHours : NaN;
 }
 
-/** The markdown section of one workload: what it is, the lower bound, and one row per strategy. */
+/**
+ * The markdown section of one workload: what it is, the lower bound, and one row per strategy (and sample offset,
+ * with a column for it, when the results have more than one).
+ */
 export function markdownTable(workload: Workload, results: readonly SimulationResult[]): string {
+  const offsets = new Set(results.map((r) => r.metricSampleOffsetSeconds));
+  const byOffset = offsets.size > 1;
   const first = results[0];
   const hours = first ? first.horizonSeconds / 3600 : 0;
   const lines = [
@@ -29,13 +34,13 @@ export function markdownTable(workload: Workload, results: readonly SimulationRe
     `${workload.description}. ${first?.sent ?? 0} messages in ${fmt(hours)} h; lower bound (total processing time): ` +
       `${fmt(first?.workHours ?? 0, 2)} task-hours. Latency goal: ${first?.desiredLatencySeconds ?? 60} s.`,
     "",
-    "| strategy | over goal | p50 | p95 | p99 | max | task-hours | × lower bound | cost (USD) | scaling actions | peak tasks | left in queue / DLQ |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| strategy |${byOffset ? " sample offset |" : ""} over goal | p50 | p95 | p99 | max | task-hours | × lower bound | cost (USD) | scaling actions | peak tasks | left in queue / DLQ |`,
+    `|---|${byOffset ? "---:|" : ""}---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   ];
   for (const r of results) {
     const name = r.reference ? `${r.strategy} (not deployable)` : r.strategy;
     lines.push(
-      `| ${name} | ${fmt(r.overGoalShare * 100, 2)} % | ${formatSeconds(r.latency.p50)} | ${formatSeconds(r.latency.p95)} | ` +
+      `| ${name} |${byOffset ? ` ${r.metricSampleOffsetSeconds} s |` : ""} ${fmt(r.overGoalShare * 100, 2)} % | ${formatSeconds(r.latency.p50)} | ${formatSeconds(r.latency.p95)} | ` +
         `${formatSeconds(r.latency.p99)} | ${formatSeconds(r.latency.max)} | ${fmt(r.taskHours)} | ${fmt(lowerBoundMultiple(r), 2)} | ` +
         `${fmt(r.cost, 2)} | ${r.scalingActions} | ${r.peakTasks} | ${r.inQueue} / ${r.inDlq} |`,
     );

@@ -57,3 +57,11 @@ test("every bad option is reported with its value and what is allowed", () => {
   expect(problems(["--set", "colour=blue"])[0]).toMatch(/^--set: "colour" is unknown; allowed: startupDelaySeconds, /);
   expect(problems(["--bogus"])[0]).toMatch(/bogus/);
 });
+
+test("--offsets: a list of sample offsets, each 0-59", () => {
+  const o = parseSimulateArgs(["--offsets", "0,30,59,30"]);
+  if (o === "help") throw new Error("unexpected help");
+  expect(o.offsets).toEqual([0, 30, 59]);
+  expect(problems(["--offsets", "0,60"])).toEqual(['--offsets: "0,60" is not valid; allowed: integers from 0 to 59, comma-separated']);
+  expect(problems(["--offsets", ""])[0]).toMatch(/^--offsets: "" is not valid/);
+});
