@@ -396,7 +396,7 @@ export const SETTING_DEFINITIONS = {
   stepScaling: def({
     key: "stepScaling",
     env: "QS_STEP_SCALING",
-    doc: "Two step-scaling policies next to target tracking, on the capacity utilisation the demand needs (live processing time from the app metric): burst (one minute at 1.2 × the capacity scales out at once) and idle (three minutes below 2/3 of targetUtilisation scale in at once). Target tracking alone waits 3 minutes to scale out and 15 to scale in. Chosen with the simulator.",
+    doc: "Two step-scaling policies next to target tracking, on the capacity utilisation the demand needs (live processing time from the app metric): burst (one minute at 1.2 × the capacity scales out at once) and idle (two minutes below half of targetUtilisation scale in at once). Target tracking alone waits 3 minutes to scale out and 15 to scale in. Chosen with the simulator.",
     allowed: "true or false",
     default: true,
     parse: boolean(),

@@ -178,7 +178,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
       const alarms = resources("aws_cloudwatch_metric_alarm");
       for (const [name, comparison, threshold, periods] of [
         ["burst", "GreaterThanOrEqualToThreshold", 1.2, 1],
-        ["idle", "LessThanThreshold", 0.6, 3],
+        ["idle", "LessThanThreshold", 0.45, 2],
       ] as const) {
         expect(policies[`scaling_${name}_policy`]).toMatchObject({
           name: `ecs_sqs_scaling-${name}`,
@@ -210,13 +210,13 @@ describe("sqs-dynamic-target-tracking stack", () => {
           return_data: true,
         });
       }
-      // Burst: 1.2 × the capacity needed -> +300 % (3 × 1.2 / 0.9); idle: below 0.6 -> -33 % (to 0.6 / 0.9).
+      // Burst: 1.2 × the capacity needed -> +300 % (3 × 1.2 / 0.9); idle: below 0.45 -> -50 % (to 0.45 / 0.9).
       const burst = policies.scaling_burst_policy.step_scaling_policy_configuration;
       expect(burst.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "0", metric_interval_upper_bound: "0.3", scaling_adjustment: 300 });
       expect(burst.step_adjustment.at(-1)).toEqual({ metric_interval_lower_bound: "14.8", scaling_adjustment: 5233 });
       const idle = policies.scaling_idle_policy.step_scaling_policy_configuration;
-      expect(idle.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "-0.2", metric_interval_upper_bound: "0", scaling_adjustment: -33 });
-      expect(idle.step_adjustment.at(-1)).toEqual({ metric_interval_upper_bound: "-0.5", scaling_adjustment: -89 });
+      expect(idle.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "-0.15", metric_interval_upper_bound: "0", scaling_adjustment: -50 });
+      expect(idle.step_adjustment.at(-1)).toEqual({ metric_interval_upper_bound: "-0.35", scaling_adjustment: -89 });
       expect([burst.cooldown, idle.cooldown]).toEqual([120, 180]);
     });
 

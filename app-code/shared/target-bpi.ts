@@ -202,8 +202,13 @@ const BURST_BANDS = [1.2, 1.5, 2, 3, 4, 6, 8, 12, 16];
  * start-up (docs/simulator.md); the idle policy removes the excess within about 3 minutes.
  */
 const BURST_OVERSHOOT = 3;
-/** Step bands of the idle policy as shares of u (0.6, 0.4, 0.3, 0.2, 0.1 at u = 0.9): always below u. */
-const IDLE_SHARES = [2 / 3, 4 / 9, 1 / 3, 2 / 9, 1 / 9];
+/**
+ * Step bands of the idle policy as shares of u (0.45, 0.3, 0.2, 0.1 at u = 0.9). The top is u / 2: Application Auto
+ * Scaling removes at least one task (a step between 0 and -1 task rounds to -1), which doubles the utilisation of
+ * 2 tasks, so above u / 2 the idle policy would scale a small service below what target tracking keeps and the two
+ * would take turns (seen with 4 messages per task: 4 % over the goal on the blueprint's traffic at 2/3 × u).
+ */
+const IDLE_SHARES = [1 / 2, 1 / 3, 2 / 9, 1 / 9];
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
@@ -211,8 +216,8 @@ const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
  * The two step-scaling policies next to target tracking, chosen with the simulator (docs/simulator.md):
  * - burst: one datapoint with utilisation ≥ 1.2 scales out at once (target tracking waits for 3), in percent bands
  *   that bring the utilisation to u, overshooting by BURST_OVERSHOOT; cooldown 120 s.
- * - idle: three datapoints below 2/3 of u (0.6 at u = 0.9) scale in at once to the capacity the band's upper edge needs at u (target
- *   tracking waits for 15 and removes about one task per action); cooldown 180 s.
+ * - idle: two datapoints below u / 2 (0.45 at u = 0.9) scale in at once to the capacity the band's upper edge
+ *   needs at u (target tracking waits for 15 and removes about one task per action); cooldown 180 s.
  * Application Auto Scaling combines them with target tracking: scale-out if any policy says out, the largest
  * capacity wins; a step scale-in is not held back by target tracking (User Guide, target tracking "Considerations").
  */
@@ -240,7 +245,7 @@ export function utilisationStepPolicies(utilisation: number = DEFAULT_UTILISATIO
       name: "idle",
       comparison: "LessThanThreshold",
       threshold: idleThreshold,
-      evaluationPeriods: 3,
+      evaluationPeriods: 2,
       treatMissingData: "notBreaching",
       steps: idleBands.map((band, i) => ({
         upper: round6(band - idleThreshold),
