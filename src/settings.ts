@@ -380,7 +380,7 @@ export const SETTING_DEFINITIONS = {
   scalingMetric: def({
     key: "scalingMetric",
     env: "QS_SCALING_METRIC",
-    doc: "Metric of the target-tracking policy. `load-per-task`: (visible + sent per minute × latency / 60) / running tasks, target = utilisation × latency × concurrency / mean processing time; it falls in proportion to the tasks, so the policy neither overshoots nor scales in until the service is short. `backlog-per-task`: the blueprint's visible / running tasks, target = latency × concurrency / mean processing time. Chosen with the simulator (docs/simulator.md).",
+    doc: "Metric of the target-tracking policy. `load-per-task`: (messages sent per minute × latency / 60 + the backlog beyond one minute's sends) / running tasks, target = utilisation × latency × concurrency / mean processing time; it falls in proportion to the tasks, so the policy does not scale in until the service is short. `backlog-per-task`: the blueprint's visible / running tasks, target = latency × concurrency / mean processing time. Chosen with the simulator (docs/simulator.md).",
     allowed: "load-per-task or backlog-per-task",
     default: "load-per-task" as ScalingMetric,
     parse: oneOf(...SCALING_METRICS),
@@ -412,7 +412,7 @@ export const SETTING_DEFINITIONS = {
   scaleInCooldownSeconds: def({
     key: "scaleInCooldownSeconds",
     env: "QS_SCALE_IN_COOLDOWN_SECONDS",
-    doc: "Target-tracking scale-in cooldown (blueprint: 240 s). 300 s: with load-per-task and the idle step policy it hardly matters (120-600 s change no figure by more than 0.01 points); it only paces target tracking's own slow scale-in. Chosen with the simulator (docs/simulator.md).",
+    doc: "Target-tracking scale-in cooldown (blueprint: 240 s). 300 s (Application Auto Scaling's default): with load-per-task and the idle step policy it hardly matters (60-3600 s leave the shares over the goal unchanged and task-hours within 0.05 × the lower bound); it only paces target tracking's own slow scale-in. Chosen with the simulator (docs/simulator.md).",
     allowed: "an integer from 0 to 86400",
     default: 300,
     parse: integer(0, 86400),
@@ -476,7 +476,7 @@ export const SETTING_DEFINITIONS = {
   targetSetterSchedule: def({
     key: "targetSetterSchedule",
     env: "QS_TARGET_SETTER_SCHEDULE",
-    doc: "EventBridge schedule of the target setter (rule `ECSAutoscaleTargetBPIUpdate`; blueprint: `rate(60 minutes)`). Every 10 minutes: hourly, a doubled processing time leaves the service short for up to an hour (duration-shift workload: 1.2-1.7 % over the goal instead of 0.6 %); chosen with the simulator.",
+    doc: "EventBridge schedule of the target setter (rule `ECSAutoscaleTargetBPIUpdate`; blueprint: `rate(60 minutes)`). Every 10 minutes: hourly, a doubled processing time leaves the service short for up to an hour (duration-shift workload: 1.2-2.0 % over the goal instead of 0.6 %); chosen with the simulator.",
     allowed: SCHEDULE_ALLOWED,
     default: "rate(10 minutes)",
     parse: scheduleExpression(),
