@@ -10,11 +10,13 @@
  *   e1 does not fall in proportion to capacity: it is near 0 whenever there are more tasks than needed, however many
  *   more (AWS asks for a metric that "changes proportionally with capacity": CustomizedMetricSpecification, API
  *   reference), so the policy scales in until the service is short, and only then reacts.
- * - `load-per-task`: e1 = (m1 + m3 × L / 60) / m2, with m3 = NumberOfMessagesSent (Sum per 60 s period): the
- *   messages that arrive within one latency window plus those waiting, per running task; target = u × L × C / D.
- *   At e1 = target the service runs (arrival rate × D + backlog × D / L) / (u × C) tasks: the offered load at
- *   utilisation u, plus what drains the backlog within L. The numerator does not depend on the capacity, so e1 is
- *   inversely proportional to it, as target tracking assumes.
+ * - `load-per-task`: e1 = (m3 × L / 60 + max(0, m1 − m3)) / m2, with m3 = NumberOfMessagesSent (Sum per 60 s
+ *   period): the messages that arrive within one latency window plus the backlog beyond one minute's arrivals, per
+ *   running task; target = u × L × C / D. At e1 = target the service runs (arrival rate × D + excess backlog × D /
+ *   L) / (u × C) tasks: the offered load at utilisation u, plus what drains the backlog within L. The numerator
+ *   does not depend on the capacity, so e1 is inversely proportional to it, as target tracking assumes.
+ * - Next to it, two step policies on the capacity utilisation (`capacityUtilisationMath`, `utilisationStepPolicies`):
+ *   burst scale-out on one datapoint, idle scale-in on two; their thresholds need no target value.
  *
  * Checked against AWS's documentation:
  * - Target tracking with metric math (Application Auto Scaling User Guide, "Create a target tracking scaling policy
@@ -22,18 +24,19 @@
  *   eventually return a single time series" (e1 is the only query with ReturnData true); the SQS example uses
  *   1-minute periods, m1 ApproximateNumberOfMessagesVisible with Sum and m2 RunningTaskCount with Average, as here.
  *   An alarm on a metric-math expression takes "up to 10 metrics" (CloudWatch User Guide, "Creating a CloudWatch
- *   alarm based on a metric math expression"); the policy creates such alarms, and uses 3.
+ *   alarm based on a metric math expression"); the policy creates such alarms and uses 3 metrics, the step alarms 5.
  * - Metric math arithmetic (CloudWatch User Guide, "Metric math syntax and functions"): "Missing values in a time
  *   series are treated as 0. If the value of a data point causes a function to attempt to divide by zero, the data
  *   point is dropped." So with no running task (m2 = 0 or missing) e1 has no datapoint, and a minute without sends
- *   (m3 missing) counts as 0. Only arithmetic is used: functions such as AVG or MAX behave differently in alarms
- *   ("We recommend that you do not use this function in CloudWatch alarms").
+ *   (m3 missing) counts as 0. Only arithmetic and ABS are used: functions such as AVG or MAX behave differently in
+ *   alarms ("We recommend that you do not use this function in CloudWatch alarms").
  * - NumberOfMessagesSent (SQS Developer Guide, "Available CloudWatch metrics for Amazon SQS"): "The number of messages
  *   added to a queue", published for standard and FIFO queues alike (for FIFO queues the counts are exact). On a
  *   FIFO queue a send whose deduplication id (with content-based deduplication: the SHA-256 of the body) was seen in
  *   the last 5 minutes is "accepted successfully but [isn't] delivered" (SendMessage, MessageDeduplicationId); SQS
  *   counts those in the separate FIFO metric NumberOfDeduplicatedSentMessages (AWS What's New, July 2024), so m3
  *   counts the messages that will need processing, not the send calls.
+ * - ABS (same guide) works per datapoint; max(0, x) = (x + ABS(x)) / 2, as metric math has no two-argument MAX.
  */
 
 /** Scaling metrics the stack can deploy, default first. */
