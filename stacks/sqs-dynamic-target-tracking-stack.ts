@@ -12,6 +12,7 @@ import { ScheduledInvocation } from "../src/constructs/scheduled-invocation";
 import { WorkerImage } from "../src/constructs/worker-image";
 import { WorkQueue } from "../src/constructs/work-queue";
 import { blueprintNames } from "../src/naming";
+import { projectScaling } from "../src/scaling/dynamic-target-tracking";
 import { StackSettings } from "../src/settings";
 import { suppressRule } from "../src/suppress";
 
@@ -41,7 +42,8 @@ const SCHEDULED_FUNCTION_EXCEPTIONS: Record<string, string> = {
 
 /**
  * The blueprint `sqs-dynamic-target-tracking`: ECS Fargate workers on a FIFO queue, scaled by target tracking on
- * backlog per task, whose target a scheduled Lambda recomputes from the measured processing time; a test
+ * a metric-math expression (`scalingMetric`: load per task, or the blueprint's backlog per task), whose target a
+ * scheduled Lambda recomputes from the measured processing time, with burst and idle step policies; a test
  * producer Lambda; and a pipeline that builds and deploys the worker. Finds core-infra by name.
  */
 export class SqsDynamicTargetTrackingStack extends BaseStack {
@@ -128,16 +130,27 @@ export class SqsDynamicTargetTrackingStack extends BaseStack {
       dependsOn: image.push ? [image.push] : undefined,
     });
 
+    // The formula (metric math, target, step thresholds) is app-code/shared/target-bpi.ts, as in the Lambda and the simulator.
+    const scaling = projectScaling(s);
     this.scaling = new BacklogPerTaskScaling(this, "scaling", {
       clusterName,
       serviceName: this.worker.service.name,
       queueName: this.queue.queue.name,
       policyName: s.scalingPolicyName,
-      initialTargetValue: s.initialTargetBpi,
+      scalingMetric: s.scalingMetric,
+      desiredLatencySeconds: s.desiredLatencySeconds,
+      initialTargetValue: scaling.initialTarget,
       minCapacity: s.minCapacity,
       maxCapacity: s.maxCapacity,
       scaleInCooldownSeconds: s.scaleInCooldownSeconds,
       scaleOutCooldownSeconds: s.scaleOutCooldownSeconds,
+      stepScaling: s.stepScaling
+        ? {
+            utilisation: s.targetUtilisation,
+            concurrency: s.workerConcurrency,
+            appMetric: { namespace: s.metricNamespace, name: s.appMetricName, type: s.metricType },
+          }
+        : undefined,
     });
 
     this.producer = new BundledFunction(this, "producer", {
@@ -181,6 +194,8 @@ export class SqsDynamicTargetTrackingStack extends BaseStack {
         DESIRED_LATENCY_SECONDS: String(s.desiredLatencySeconds),
         DEFAULT_DURATION_SECONDS: String(s.defaultMessageDurationSeconds),
         WORKER_CONCURRENCY: String(s.workerConcurrency),
+        SCALING_METRIC: s.scalingMetric,
+        TARGET_UTILISATION: String(s.targetUtilisation),
         LOOKBACK_MINUTES: String(s.targetSetterLookbackMinutes),
         UPDATE_THRESHOLD: String(s.targetUpdateThreshold),
       },

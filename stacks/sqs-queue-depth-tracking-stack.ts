@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { scalingMetricMath } from "../app-code/shared/target-bpi";
 import { TerraformOutput } from "cdktf";
 import { BaseStack } from "../src/base-stack";
 import { FargateService } from "../src/constructs/fargate-service";
@@ -133,7 +134,7 @@ export class SqsQueueDepthTrackingStack extends BaseStack {
       metric:
         model.policy.metric === "queue-depth"
           ? { kind: "queue-depth", queueName: queue.name }
-          : { kind: "backlog-per-task", queueName: queue.name, clusterName, serviceName: this.worker.service.name },
+          : { kind: "metric-math", math: scalingMetricMath("backlog-per-task"), queueName: queue.name, clusterName, serviceName: this.worker.service.name },
       targetValue: model.policy.targetValue,
       scaleOutCooldownSeconds: model.policy.scaleOutCooldownSeconds,
       scaleInCooldownSeconds: model.policy.scaleInCooldownSeconds,

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { scalingMetricMath } from "../app-code/shared/target-bpi";
 import { TerraformOutput } from "cdktf";
 import { BaseStack } from "../src/base-stack";
 import { QueueWorkerService } from "../src/constructs/queue-worker-service";
@@ -146,7 +147,7 @@ export class SqsScaleToZeroStack extends BaseStack {
       this.backlogTracking = new TargetTrackingScalingPolicy(this, "backlog_tracking", {
         target: this.scalingTarget,
         policyName: names.backlogPolicy,
-        metric: { kind: "backlog-per-task", queueName: queue.name, clusterName, serviceName },
+        metric: { kind: "metric-math", math: scalingMetricMath("backlog-per-task"), queueName: queue.name, clusterName, serviceName },
         targetValue: plan.backlogTracking.targetValue,
         scaleOutCooldownSeconds: plan.backlogTracking.scaleOutCooldownSeconds,
         scaleInCooldownSeconds: plan.backlogTracking.scaleInCooldownSeconds,

@@ -39,13 +39,15 @@ function strategyOf(name: string, description: string, m: QueueDepthTrackingMode
     description,
     minCapacity: m.minCapacity,
     maxCapacity: m.maxCapacity,
-    policy: {
-      kind: "target-tracking",
-      metric: m.policy.metric,
-      target: m.policy.targetValue,
-      scaleOutCooldownSeconds: m.policy.scaleOutCooldownSeconds,
-      scaleInCooldownSeconds: m.policy.scaleInCooldownSeconds,
-    },
+    policies: [
+      {
+        kind: "target-tracking",
+        metric: m.policy.metric,
+        target: m.policy.targetValue,
+        scaleOutCooldownSeconds: m.policy.scaleOutCooldownSeconds,
+        scaleInCooldownSeconds: m.policy.scaleInCooldownSeconds,
+      },
+    ],
     worker: {
       concurrency: m.worker.concurrency,
       taskProtection: m.worker.taskProtection,

@@ -140,29 +140,97 @@ describe("sqs-dynamic-target-tracking stack", () => {
       });
     });
 
-    it("tracks e1 = m1 / m2 over the real queue, cluster and service, target 12, cooldowns out 60 s / in 3600 s", () => {
+    const queueDims = [{ name: "QueueName", value: ref("aws_sqs_queue", "processing_queue", "name") }];
+    const serviceDims = [
+      { name: "ClusterName", value: cluster },
+      { name: "ServiceName", value: service },
+    ];
+
+    it("tracks load-per-task by default: (sent × L / 60 + backlog beyond a minute's sends) / running, target u × 12, cooldowns out 60 s / in 300 s", () => {
       const policy = resources("aws_appautoscaling_policy").scaling_policy;
       expect(policy.name).toBe("ecs_sqs_scaling");
       const config = policy.target_tracking_scaling_policy_configuration;
-      // Cooldowns tuned with the simulator (the blueprint's are 240 s both); see README "Scaling simulator".
-      expect(config).toMatchObject({ target_value: 12, scale_in_cooldown: 3600, scale_out_cooldown: 60 });
+      // Target at the default 5 s: 0.9 × 60 × 1 / 5; cooldowns tuned with the simulator (blueprint: 240 s both).
+      expect(config).toMatchObject({ target_value: 10.8, scale_in_cooldown: 300, scale_out_cooldown: 60 });
+      const metrics = config.customized_metric_specification.metrics as Array<Record<string, any>>;
+      expect(metrics.map((m) => [m.id, m.return_data])).toEqual([
+        ["m1", false],
+        ["m2", false],
+        ["m3", false],
+        ["e1", true],
+      ]);
+      expect(metrics.slice(0, 3).map((m) => m.metric_stat)).toEqual([
+        { stat: "Sum", metric: { namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", dimensions: queueDims } },
+        { stat: "Average", metric: { namespace: "ECS/ContainerInsights", metric_name: "RunningTaskCount", dimensions: serviceDims } },
+        { stat: "Sum", metric: { namespace: "AWS/SQS", metric_name: "NumberOfMessagesSent", dimensions: queueDims } },
+      ]);
+      expect(metrics[3].expression).toBe("(m3 * 60 / 60 + (m1 - m3 + ABS(m1 - m3)) / 2) / m2");
+    });
+
+    it("scalingMetric backlog-per-task is the blueprint's e1 = m1 / m2 with target 12, and no step policies without stepScaling", () => {
+      const { json: blueprint } = synth({ scalingMetric: "backlog-per-task", stepScaling: "false" });
+      const config = resourcesOf(blueprint, "aws_appautoscaling_policy").scaling_policy.target_tracking_scaling_policy_configuration;
+      expect(config.target_value).toBe(12);
       const metrics = config.customized_metric_specification.metrics as Array<Record<string, any>>;
       expect(metrics.map((m) => m.id)).toEqual(["m1", "m2", "e1"]);
-      expect(metrics[0].metric_stat.metric).toEqual({
-        namespace: "AWS/SQS",
-        metric_name: "ApproximateNumberOfMessagesVisible",
-        dimensions: [{ name: "QueueName", value: ref("aws_sqs_queue", "processing_queue", "name") }],
-      });
-      expect(metrics[1].metric_stat.metric).toEqual({
-        namespace: "ECS/ContainerInsights",
-        metric_name: "RunningTaskCount",
-        dimensions: [
-          { name: "ClusterName", value: cluster },
-          { name: "ServiceName", value: service },
-        ],
-      });
+      expect(metrics[0].metric_stat.metric).toEqual({ namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", dimensions: queueDims });
+      expect(metrics[1].metric_stat.metric).toEqual({ namespace: "ECS/ContainerInsights", metric_name: "RunningTaskCount", dimensions: serviceDims });
       expect(metrics[2]).toMatchObject({ expression: "m1 / m2", return_data: true });
-      expect(metrics.slice(0, 2).map((m) => m.return_data)).toEqual([false, false]);
+      expect(Object.keys(resourcesOf(blueprint, "aws_appautoscaling_policy"))).toEqual(["scaling_policy"]);
+      expect(resourcesOf(blueprint, "aws_cloudwatch_metric_alarm")).toEqual({});
+    });
+
+    it("a bad scalingMetric is rejected with the allowed values, before anything is written", () => {
+      expect(() => synth({ scalingMetric: "queue-depth" })).toThrow(
+          'scalingMetric (cdktf.json context "sqs-dynamic-target-tracking"."scalingMetric") is "queue-depth"; allowed: load-per-task or backlog-per-task.',
+      );
+    });
+
+    it("burst and idle step policies with their alarms on the capacity utilisation, thresholds from the shared module", () => {
+      const policies = resources("aws_appautoscaling_policy");
+      const alarms = resources("aws_cloudwatch_metric_alarm");
+      for (const [name, comparison, threshold, periods] of [
+        ["burst", "GreaterThanOrEqualToThreshold", 1.2, 1],
+        ["idle", "LessThanThreshold", 0.45, 2],
+      ] as const) {
+        expect(policies[`scaling_${name}_policy`]).toMatchObject({
+          name: `ecs_sqs_scaling-${name}`,
+          policy_type: "StepScaling",
+          resource_id: ref("aws_appautoscaling_target", "scaling_target", "resource_id"),
+          step_scaling_policy_configuration: { adjustment_type: "PercentChangeInCapacity", min_adjustment_magnitude: 1 },
+        });
+        expect(alarms[`scaling_${name}_alarm`]).toMatchObject({
+          alarm_name: `ecs_sqs_scaling-${name}`,
+          comparison_operator: comparison,
+          threshold,
+          evaluation_periods: periods,
+          datapoints_to_alarm: periods,
+          treat_missing_data: "notBreaching",
+          alarm_actions: [ref("aws_appautoscaling_policy", `scaling_${name}_policy`, "arn")],
+        });
+        const queries = alarms[`scaling_${name}_alarm`].metric_query as Array<Record<string, any>>;
+        expect(queries.map((q) => q.id)).toEqual(["m1", "m2", "m3", "m4", "m5", "e1"]);
+        expect(queries[3].metric).toEqual({
+          namespace: "ECS-SQS-BPI",
+          metric_name: "MsgProcessingDuration",
+          dimensions: { Type: "Single-Queue", QueueName: ref("aws_sqs_queue", "processing_queue", "name") },
+          period: 60,
+          stat: "Sum",
+        });
+        expect(queries[4].metric.stat).toBe("SampleCount");
+        expect(queries[5]).toMatchObject({
+          expression: "(m3 * 60 / 60 + (m1 - m3 + ABS(m1 - m3)) / 2) * (m4 / m5) / (m2 * 60)",
+          return_data: true,
+        });
+      }
+      // Burst: 1.2 × the capacity needed -> +300 % (3 × 1.2 / 0.9); idle: below 0.45 -> -50 % (to 0.45 / 0.9).
+      const burst = policies.scaling_burst_policy.step_scaling_policy_configuration;
+      expect(burst.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "0", metric_interval_upper_bound: "0.3", scaling_adjustment: 300 });
+      expect(burst.step_adjustment.at(-1)).toEqual({ metric_interval_lower_bound: "14.8", scaling_adjustment: 5233 });
+      const idle = policies.scaling_idle_policy.step_scaling_policy_configuration;
+      expect(idle.step_adjustment[0]).toEqual({ metric_interval_lower_bound: "-0.15", metric_interval_upper_bound: "0", scaling_adjustment: -50 });
+      expect(idle.step_adjustment.at(-1)).toEqual({ metric_interval_upper_bound: "-0.35", scaling_adjustment: -89 });
+      expect([burst.cooldown, idle.cooldown]).toEqual([120, 180]);
     });
 
     it("leaves the target value to the target-setter Lambda (no reset on apply)", () => {
@@ -209,7 +277,9 @@ describe("sqs-dynamic-target-tracking stack", () => {
         DESIRED_LATENCY_SECONDS: "60",
         DEFAULT_DURATION_SECONDS: "5",
         WORKER_CONCURRENCY: "1",
-        LOOKBACK_MINUTES: "60",
+        SCALING_METRIC: "load-per-task",
+        TARGET_UTILISATION: "0.9",
+        LOOKBACK_MINUTES: "10",
         UPDATE_THRESHOLD: "0.05",
       });
       expect(fns.producer_function.environment.variables).toEqual({
@@ -281,7 +351,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
   });
 
   describe("schedules", () => {
-    it("producer SQSTestMessageProducer every minute, DISABLED; target setter ECSAutoscaleTargetBPIUpdate hourly, ENABLED", () => {
+    it("producer SQSTestMessageProducer every minute, DISABLED; target setter ECSAutoscaleTargetBPIUpdate every 10 minutes (tuned; blueprint hourly), ENABLED", () => {
       expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
         name: "SQSTestMessageProducer",
         schedule_expression: "rate(1 minute)",
@@ -289,7 +359,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
       });
       expect(synthesized).toHaveResourceWithProperties(CloudwatchEventRule, {
         name: "ECSAutoscaleTargetBPIUpdate",
-        schedule_expression: "rate(60 minutes)",
+        schedule_expression: "rate(10 minutes)",
         state: "ENABLED",
       });
     });

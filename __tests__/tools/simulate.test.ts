@@ -44,3 +44,13 @@ test("bad options: exit code 2, the problems on stderr, nothing written", () => 
   expect(jest.mocked(console.error).mock.calls[0][0]).toContain('--duration: "forever" is not valid');
   expect(fs.existsSync(out)).toBe(false);
 });
+
+test("--offsets: one row per strategy and offset, a column for the offset", () => {
+  const code = main(["--workload", "blueprint", "--strategies", "project-defaults", "--duration", "30m", "--offsets", "0,59", "--out", out], {});
+  expect(code).toBe(0);
+  const table = fs.readFileSync(path.join(out, "blueprint.md"), "utf8");
+  expect(table).toContain("| strategy | sample offset | over goal |");
+  expect(table.split("\n").filter((l) => l.startsWith("| project-defaults |")).map((l) => l.split("|")[2].trim())).toEqual(["0 s", "59 s"]);
+  const results = JSON.parse(fs.readFileSync(path.join(out, "results.json"), "utf8"));
+  expect(results.map((r: { metricSampleOffsetSeconds: number }) => r.metricSampleOffsetSeconds)).toEqual([0, 59]);
+});

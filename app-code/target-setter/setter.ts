@@ -6,12 +6,15 @@ import {
 } from "@aws-sdk/client-application-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand, MetricDataResult, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { AppMetricConfig, loadAppMetricConfig, metricDimensions } from "../shared/app-metric";
-import { Env, optionalString, readNumber, requireString } from "../shared/env";
+import { ConfigError, Env, optionalString, readNumber, requireString } from "../shared/env";
 import {
   computeTargetBpi,
   DEFAULT_UPDATE_THRESHOLD,
+  DEFAULT_UTILISATION,
   MetricDatapoint,
   needsUpdate,
+  ScalingMetric,
+  SCALING_METRICS,
   TargetBpi,
   weightedMeanDuration,
 } from "../shared/target-bpi";
@@ -25,6 +28,10 @@ export interface TargetSetterConfig extends AppMetricConfig {
   desiredLatencySeconds: number;
   defaultDurationSeconds: number;
   workerConcurrency: number;
+  /** The metric of the policy, whose target formula applies (shared module). */
+  scalingMetric: ScalingMetric;
+  /** Target utilisation u of load-per-task. */
+  utilisation: number;
   lookbackMinutes: number;
   updateThreshold: number;
 }
@@ -39,11 +46,22 @@ export function loadTargetSetterConfig(env: Env): TargetSetterConfig {
     bpiMetricName: optionalString(env, "BPI_METRIC_NAME", "ecsTargetBPI"),
     desiredLatencySeconds: readNumber(env, "DESIRED_LATENCY_SECONDS", { default: 60, min: 0, max: 86_400, exclusiveMin: true }),
     defaultDurationSeconds: readNumber(env, "DEFAULT_DURATION_SECONDS", { default: 5, min: 0, max: 86_400, exclusiveMin: true }),
-    workerConcurrency: readNumber(env, "WORKER_CONCURRENCY", { default: 1, min: 1, max: 10, integer: true }),
+    workerConcurrency: readNumber(env, "WORKER_CONCURRENCY", { default: 1, min: 1, max: 100, integer: true }),
+    scalingMetric: readScalingMetric(env),
+    utilisation: readNumber(env, "TARGET_UTILISATION", { default: DEFAULT_UTILISATION, min: 0, max: 1, exclusiveMin: true }),
     // GetMetricData keeps 1-minute data for 15 days; a day is plenty and bounds the request.
     lookbackMinutes: readNumber(env, "LOOKBACK_MINUTES", { default: 60, min: 1, max: 1440, integer: true }),
     updateThreshold: readNumber(env, "UPDATE_THRESHOLD", { default: DEFAULT_UPDATE_THRESHOLD, min: 0, max: 1 }),
   };
+}
+
+/** SCALING_METRIC; unset is the blueprint's backlog-per-task, so a deployment without it keeps its arithmetic. */
+function readScalingMetric(env: Env): ScalingMetric {
+  const value = optionalString(env, "SCALING_METRIC", "backlog-per-task");
+  if (!(SCALING_METRICS as readonly string[]).includes(value)) {
+    throw new ConfigError(`SCALING_METRIC=${JSON.stringify(value)} is invalid: expected one of ${SCALING_METRICS.join(", ")}`);
+  }
+  return value as ScalingMetric;
 }
 
 export interface TargetSetterDeps {
@@ -138,6 +156,8 @@ export async function runTargetSetter(config: TargetSetterConfig, deps: TargetSe
   const context = { resourceId: resourceId(config), policy: config.scalingPolicyName, queue: config.queueName };
   const points = await step("GetMetricData", context, () => readDurationDatapoints(config, deps));
   const computed = computeTargetBpi(weightedMeanDuration(points), {
+    metric: config.scalingMetric,
+    utilisation: config.utilisation,
     desiredLatencySeconds: config.desiredLatencySeconds,
     defaultDurationSeconds: config.defaultDurationSeconds,
     concurrency: config.workerConcurrency,

@@ -18,7 +18,7 @@ export type AlarmMetric =
       readonly expression: string;
       readonly label: string;
       /** By id, as the expression names them; `stat` defaults to the rule's statistic. */
-      readonly metrics: Readonly<Record<string, MetricRef & { readonly stat?: AlarmStatistic }>>;
+      readonly metrics: Readonly<Record<string, MetricRef & { readonly stat?: AlarmStatistic; readonly label?: string }>>;
     };
 
 /** A step of a step-scaling policy, bounds relative to the alarm's threshold as Application Auto Scaling defines them. */
@@ -45,6 +45,8 @@ export interface StepScalingPolicyWithAlarmProps {
   readonly steps: readonly StepAdjustment[];
   /** @default 300 (Application Auto Scaling's default for ECS) */
   readonly cooldownSeconds?: number;
+  /** With PercentChangeInCapacity: the fewest tasks a step adds or removes. @default unset (Application Auto Scaling: 1 after rounding) */
+  readonly minAdjustmentMagnitude?: number;
 }
 
 /**
@@ -75,6 +77,7 @@ export class StepScalingPolicyWithAlarm extends Construct {
         adjustmentType: props.adjustmentType,
         cooldown: props.cooldownSeconds ?? 300,
         ...(["Average", "Minimum", "Maximum"].includes(rule.statistic) ? { metricAggregationType: rule.statistic } : {}),
+        ...(props.minAdjustmentMagnitude !== undefined ? { minAdjustmentMagnitude: props.minAdjustmentMagnitude } : {}),
         stepAdjustment: props.steps.map((s) => ({
           ...(s.lower !== undefined ? { metricIntervalLowerBound: String(s.lower) } : {}),
           ...(s.upper !== undefined ? { metricIntervalUpperBound: String(s.upper) } : {}),
@@ -105,6 +108,7 @@ function metricQueries(metric: Exclude<AlarmMetric, MetricRef>, rule: AlarmRule)
   return [
     ...Object.entries(metric.metrics).map(([id, m]) => ({
       id,
+      ...(m.label !== undefined ? { label: m.label } : {}),
       returnData: false,
       metric: {
         namespace: m.namespace,

@@ -5,16 +5,26 @@ import {
 } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { backlogMetricDimensions } from "../../app-code/shared/backlog-per-task";
+import { MetricMath, MetricQuery } from "../../app-code/shared/target-bpi";
+
+/** The metrics a queue worker's metric math reads, by the scope its queries name (app-code/shared/target-bpi.ts). */
+export interface QueueWorkerMetricRefs {
+  readonly queueName: string;
+  readonly clusterName: string;
+  readonly serviceName: string;
+  /** The worker's app metric (processing time per message); needed only by queries of scope `app`. */
+  readonly appMetric?: { readonly namespace: string; readonly name: string; readonly type: string };
+}
 
 /** What a queue worker's target tracking follows. */
 export type TrackedQueueMetric =
   /** AWS/SQS ApproximateNumberOfMessagesVisible of the queue itself (Average, Count). */
   | { readonly kind: "queue-depth"; readonly queueName: string }
   /**
-   * Metric math e1 = m1 / m2: the queue's visible messages over ECS/ContainerInsights RunningTaskCount of this very
-   * cluster and service (no datapoint while no task runs: ÷ 0).
+   * Metric math from the shared formula module (`scalingMetricMath`: backlog per task, load per task), the same
+   * expression the target setter and the simulator evaluate. No datapoint while no task runs (÷ 0).
    */
-  | { readonly kind: "backlog-per-task"; readonly queueName: string; readonly clusterName: string; readonly serviceName: string }
+  | ({ readonly kind: "metric-math"; readonly math: MetricMath } & QueueWorkerMetricRefs)
   /**
    * Backlog per task as a publisher computes and publishes it every minute (app-code/shared/backlog-per-task.ts):
    * the metric `metricName` in `namespace` with dimensions QueueName and ServiceName (Average, no unit).
@@ -47,6 +57,32 @@ export interface TargetTrackingScalingPolicyProps {
 /** Terraform path of the target value, ignored when it is owned elsewhere. */
 export const TARGET_VALUE_PATH = "target_tracking_scaling_policy_configuration[0].target_value";
 
+/** Namespace, name and dimensions (in the shared module's order) of one query of a queue worker's metric math. */
+export function queryMetric(q: MetricQuery, refs: QueueWorkerMetricRefs): { namespace: string; metricName: string; dimensions: { name: string; value: string }[] } {
+  if (q.scope === "service") {
+    return {
+      namespace: q.namespace,
+      metricName: q.metricName,
+      dimensions: [
+        { name: "ClusterName", value: refs.clusterName },
+        { name: "ServiceName", value: refs.serviceName },
+      ],
+    };
+  }
+  if (q.scope === "app") {
+    if (!refs.appMetric) throw new Error(`query ${q.id} (${q.label}) reads the app metric, but no appMetric was given`);
+    return {
+      namespace: refs.appMetric.namespace,
+      metricName: refs.appMetric.name,
+      dimensions: [
+        { name: "Type", value: refs.appMetric.type },
+        { name: "QueueName", value: refs.queueName },
+      ],
+    };
+  }
+  return { namespace: q.namespace, metricName: q.metricName, dimensions: [{ name: "QueueName", value: refs.queueName }] };
+}
+
 /** The customized metric specification of a tracked queue metric. */
 export function trackedMetricSpecification(
   metric: TrackedQueueMetric,
@@ -60,28 +96,20 @@ export function trackedMetricSpecification(
       unit: "None",
     };
   }
-  const visible = { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: [{ name: "QueueName", value: metric.queueName }] };
-  if (metric.kind === "queue-depth") return { ...visible, statistic: "Average", unit: "Count" };
+  if (metric.kind === "queue-depth") {
+    return {
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: [{ name: "QueueName", value: metric.queueName }],
+      statistic: "Average",
+      unit: "Count",
+    };
+  }
+  const { math } = metric;
   return {
     metrics: [
-      { id: "m1", label: "Visible messages in the queue", returnData: false, metricStat: { stat: "Sum", metric: visible } },
-      {
-        id: "m2",
-        label: "Running tasks of the service",
-        returnData: false,
-        metricStat: {
-          stat: "Average",
-          metric: {
-            namespace: "ECS/ContainerInsights",
-            metricName: "RunningTaskCount",
-            dimensions: [
-              { name: "ClusterName", value: metric.clusterName },
-              { name: "ServiceName", value: metric.serviceName },
-            ],
-          },
-        },
-      },
-      { id: "e1", label: "Backlog per task", expression: "m1 / m2", returnData: true },
+      ...math.queries.map((q) => ({ id: q.id, label: q.label, returnData: false, metricStat: { stat: q.stat, metric: queryMetric(q, metric) } })),
+      { id: math.expression.id, label: math.expression.label, expression: math.expression.text, returnData: true },
     ],
   };
 }

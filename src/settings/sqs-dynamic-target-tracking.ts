@@ -1,3 +1,4 @@
+import { DEFAULT_UTILISATION, ScalingMetric, SCALING_METRICS } from "../../app-code/shared/target-bpi";
 import { def, stackSettings, ValuesOf } from "./group";
 import { boolean, decimal, integer, METRIC_NAMESPACE, oneOf, optional, pattern, RESOURCE_NAME, SCHEDULE_ALLOWED, scheduleExpression } from "./parsers";
 
@@ -133,26 +134,50 @@ export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-t
       default: 10,
       parse: integer(1, 5000),
     }),
-    initialTargetBpi: def({
+    scalingMetric: def({
+      key: "scalingMetric",
+      env: "QS_SQS_DYNAMIC_TARGET_TRACKING__SCALING_METRIC",
+      doc: "Metric of the target-tracking policy. `load-per-task`: (messages sent per minute × latency / 60 + the backlog beyond one minute's sends) / running tasks, target = utilisation × latency × concurrency / mean processing time; it falls in proportion to the tasks, so the policy does not scale in until the service is short. `backlog-per-task`: the blueprint's visible / running tasks, target = latency × concurrency / mean processing time. Chosen with the simulator (docs/simulator.md).",
+      allowed: "load-per-task or backlog-per-task",
+      default: "load-per-task" as ScalingMetric,
+      parse: oneOf(...SCALING_METRICS),
+    }),
+    targetUtilisation: def({
+      key: "targetUtilisation",
+      env: "QS_SQS_DYNAMIC_TARGET_TRACKING__TARGET_UTILISATION",
+      doc: "Share of the tasks' time the arriving load may keep busy with scalingMetric load-per-task (the rest is headroom for bursts and Poisson arrivals); ignored by backlog-per-task. Chosen with the simulator.",
+      allowed: "a number greater than 0 and at most 1",
+      default: DEFAULT_UTILISATION,
+      parse: decimal(0, 1, true),
+    }),
+    stepScaling: def({
+      key: "stepScaling",
+      env: "QS_SQS_DYNAMIC_TARGET_TRACKING__STEP_SCALING",
+      doc: "Two step-scaling policies next to target tracking, on the capacity utilisation the demand needs (live processing time from the app metric): burst (one minute at 1.2 × the capacity scales out at once) and idle (two minutes below half of targetUtilisation scale in at once). Target tracking alone waits 3 minutes to scale out and 15 to scale in. Chosen with the simulator.",
+      allowed: "true or false",
+      default: true,
+      parse: boolean(),
+    }),
+    initialTargetBpi: def<number | undefined>({
       key: "initialTargetBpi",
       env: "QS_SQS_DYNAMIC_TARGET_TRACKING__INITIAL_TARGET_BPI",
-      doc: "Target backlog per task the scaling policy is created with; afterwards the target-setter Lambda owns it and Terraform leaves it alone.",
-      allowed: "a number greater than 0 and at most 1000000",
-      default: 12,
-      parse: decimal(0, 1_000_000, true),
+      doc: "Target value the scaling policy is created with; afterwards the target-setter Lambda owns it and Terraform leaves it alone. Unset: the target setter's formula for defaultMessageDurationSeconds (12 for backlog-per-task with the defaults).",
+      allowed: "empty, or a number greater than 0 and at most 1000000",
+      default: undefined,
+      parse: optional(decimal(0, 1_000_000, true)),
     }),
     scaleInCooldownSeconds: def({
       key: "scaleInCooldownSeconds",
       env: "QS_SQS_DYNAMIC_TARGET_TRACKING__SCALE_IN_COOLDOWN_SECONDS",
-      doc: "Scaling policy scale-in cooldown. The blueprint's 240 s lets the policy scale in until the service is short of tasks every few minutes; 3600 s, chosen with the simulator (`npm run simulate`), misses the latency goal 2-5 times less often.",
+      doc: "Target-tracking scale-in cooldown (blueprint: 240 s). 300 s (Application Auto Scaling's default): with load-per-task and the idle step policy it hardly matters (60-3600 s leave the shares over the goal unchanged and task-hours within 0.05 × the lower bound); it only paces target tracking's own slow scale-in. Chosen with the simulator (docs/simulator.md).",
       allowed: "an integer from 0 to 86400",
-      default: 3600,
+      default: 300,
       parse: integer(0, 86400),
     }),
     scaleOutCooldownSeconds: def({
       key: "scaleOutCooldownSeconds",
       env: "QS_SQS_DYNAMIC_TARGET_TRACKING__SCALE_OUT_COOLDOWN_SECONDS",
-      doc: "Scaling policy scale-out cooldown. 60 s (blueprint: 240 s) lets a growing backlog add tasks again after one minute; chosen with the simulator.",
+      doc: "Target-tracking scale-out cooldown. 60 s (blueprint: 240 s) lets a growing demand add tasks again after one minute; chosen with the simulator.",
       allowed: "an integer from 0 to 86400",
       default: 60,
       parse: integer(0, 86400),
@@ -176,9 +201,9 @@ export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-t
     targetSetterLookbackMinutes: def({
       key: "targetSetterLookbackMinutes",
       env: "QS_SQS_DYNAMIC_TARGET_TRACKING__TARGET_SETTER_LOOKBACK_MINUTES",
-      doc: "Window of the app metric the target setter averages over.",
+      doc: "Window of the app metric the target setter averages over (blueprint: 60). 10 minutes with the 10-minute schedule: the target follows a change of processing time within 20 minutes; chosen with the simulator.",
       allowed: "an integer from 5 to 1440",
-      default: 60,
+      default: 10,
       parse: integer(5, 1440),
     }),
     targetUpdateThreshold: def({
@@ -208,9 +233,9 @@ export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-t
     targetSetterSchedule: def({
       key: "targetSetterSchedule",
       env: "QS_SQS_DYNAMIC_TARGET_TRACKING__TARGET_SETTER_SCHEDULE",
-      doc: "EventBridge schedule of the target setter (rule `ECSAutoscaleTargetBPIUpdate`).",
+      doc: "EventBridge schedule of the target setter (rule `ECSAutoscaleTargetBPIUpdate`; blueprint: `rate(60 minutes)`). Every 10 minutes: hourly, a doubled processing time leaves the service short for up to an hour (duration-shift workload: 1.2-2.0 % over the goal instead of 0.6 %); chosen with the simulator.",
       allowed: SCHEDULE_ALLOWED,
-      default: "rate(60 minutes)",
+      default: "rate(10 minutes)",
       parse: scheduleExpression(),
     }),
     targetSetterEnabled: def({

@@ -9,21 +9,33 @@
  *   A receive beyond maxReceiveCount moves the message to the DLQ (SQS redrive policy).
  * - Worker: receives only into free slots (it asks for at most its free concurrency), long-polls (a message is
  *   received the moment it is visible), processes for `duration` and deletes. Messages longer than the worker's
- *   maximum are left invisible for the DLQ. Every processed duration goes into the app metric.
+ *   maximum are left invisible for the DLQ. Every processed duration goes into the app metric, sent every 60 s from the task's start and stamped then (the worker's MetricsPublisher).
  * - Service (ECS): a desired-count increase starts tasks that take `startupDelaySeconds` (default 60 s: placement,
  *   image pull, container start) until their first receive. Scale-in stops tasks that are not yet running first,
  *   then idle ones, then busy ones: with task scale-in protection a busy task finishes its messages first (and
  *   receives no more); without it the task is stopped and its messages come back after the visibility timeout.
  *   Fargate bills a task from launch to stop (per second).
- * - Metrics (CloudWatch): SQS publishes ApproximateNumberOfMessagesVisible once a minute, a sample taken
- *   `metricSampleOffsetSeconds` into the minute; Container Insights RunningTaskCount counts tasks past start-up
- *   at the same instant. Metric math e1 = m1 / m2 yields no datapoint when m2 = 0 (CloudWatch: division by zero).
- * - Scaling policies: see autoscaling.ts. Target setter: see TargetSetterSpec; it runs the same module as the
- *   Lambda (app-code/shared/target-bpi.ts).
+ * - Deduplication: on a FIFO queue with content-based deduplication a send whose deduplication id was accepted in
+ *   the last 5 minutes is accepted but not delivered (SendMessage, MessageDeduplicationId): it is no message, is not
+ *   counted by NumberOfMessagesSent and needs no processing.
+ * - Metrics (CloudWatch, one datapoint a minute): SQS samples ApproximateNumberOfMessagesVisible and
+ *   ...NotVisible `metricSampleOffsetSeconds` into the minute; Container Insights RunningTaskCount counts tasks
+ *   past start-up at the same instant; NumberOfMessagesSent and NumberOfMessagesDeleted count the minute's sends
+ *   and deletes. Metric math is evaluated by the shared module's compileMetricMath on the expression the stack
+ *   synthesizes: no datapoint when it divides by zero (e.g. m2 = 0).
+ * - Scaling policies and their combination: see autoscaling.ts. Target setter: see TargetSetterSpec; it runs the
+ *   same module as the Lambda (app-code/shared/target-bpi.ts).
  */
-import { computeTargetBpi, MetricDatapoint, needsUpdate, weightedMeanDuration } from "../../app-code/shared/target-bpi";
-import { StepScalingPolicy, TargetTrackingPolicy } from "./autoscaling";
-import { StrategySpec } from "./strategies";
+import {
+  compileMetricMath,
+  computeTargetBpi,
+  MetricDatapoint,
+  MetricMathFunction,
+  needsUpdate,
+  weightedMeanDuration,
+} from "../../app-code/shared/target-bpi";
+import { Alarm, PolicyModel, Proposal, ReactiveReference, ScalableTarget, StepScalingPolicy, TargetTrackingPolicy, TrueState } from "./autoscaling";
+import { AlarmMetric, ModelMetricName, Statistic, StrategySpec, TargetTrackingSpec, trackingMetric } from "./strategies";
 import { Workload } from "./workloads";
 
 export interface ModelOptions {
@@ -47,25 +59,43 @@ export const DEFAULT_STARTUP_DELAY_SECONDS = 60;
 export const DEFAULT_SAMPLE_OFFSET_SECONDS = 30;
 export const DEFAULT_TASK_HOUR_PRICE = 0.25 * 0.04048 + 0.5 * 0.004445;
 
-/** One point per simulated minute (the CloudWatch datapoints the policy saw, and the capacity). */
+/** One point per simulated minute (the CloudWatch datapoints the policies saw, and the capacity). */
 export interface MinuteSeries {
   /** ApproximateNumberOfMessagesVisible sample of each minute. */
   readonly visible: Float64Array;
+  /** ApproximateNumberOfMessagesNotVisible (in flight) sample of each minute. */
+  readonly inFlight: Float64Array;
   /** RunningTaskCount sample of each minute. */
   readonly running: Float64Array;
+  /** NumberOfMessagesSent: messages added to the queue in each minute. */
+  readonly sent: Float64Array;
+  /** NumberOfMessagesDeleted: deletes in each minute (a message processed twice is deleted twice). */
+  readonly deleted: Float64Array;
+  /** The app metric (MsgProcessingDuration) of each minute: its Sum (seconds processed) and SampleCount (messages). */
+  readonly processed: Float64Array;
+  readonly processedCount: Float64Array;
   /** Desired count at the end of each minute. */
   readonly desired: Float64Array;
-  /** Target value at the end of each minute; NaN for step scaling. */
+  /** Target value of the first target-tracking policy at the end of each minute; NaN without one. */
   readonly target: Float64Array;
+  /** The datapoint that policy evaluated in each minute (its metric, e.g. e1); NaN when it had none. */
+  readonly metric: Float64Array;
 }
 
 export interface SimulationResult {
   readonly strategy: string;
+  /** Not deployable (the reactive reference). */
+  readonly reference: boolean;
   readonly workload: string;
   readonly horizonSeconds: number;
   readonly desiredLatencySeconds: number;
-  /** Messages sent within the horizon. */
+  /** The model's sample offset (seconds into the minute) and metric delay of this run. */
+  readonly metricSampleOffsetSeconds: number;
+  readonly metricDelayMinutes: number;
+  /** Messages sent within the horizon (accepted by the queue; deduplicated sends are not messages). */
   readonly sent: number;
+  /** Sends dropped by FIFO content-based deduplication. */
+  readonly deduplicated: number;
   /** Messages deleted after processing. */
   readonly deleted: number;
   /** Messages still in the queue at the end (visible or in flight). */
@@ -95,6 +125,10 @@ const VISIBLE = 1;
 const IN_FLIGHT = 2;
 const DELETED = 3;
 const IN_DLQ = 4;
+const DEDUPLICATED = 5;
+
+/** SQS FIFO deduplication interval. */
+const DEDUPLICATION_SECONDS = 300;
 
 interface Task {
   readonly launchedAt: number;
@@ -141,6 +175,50 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
+/** A compiled alarm metric: the datapoint of the period of `periodMinutes` ending with minute `end`. */
+type PeriodDatapoint = (periodMinutes: number, end: number) => number | undefined;
+
+/**
+ * A statistic over one metric's 1-minute data of the period (minutes before 0 do not exist yet): Sum and
+ * SampleCount add up, Average is Sum / SampleCount, Maximum and Minimum are over the minutes' averages. A period
+ * without samples has no datapoint.
+ */
+function aggregate(
+  metric: { readonly sum: Float64Array; readonly count?: Float64Array },
+  statistic: Statistic,
+  periodMinutes: number,
+  end: number,
+): number | undefined {
+  const from = Math.max(0, end - periodMinutes + 1);
+  if (end < 0 || from > end) return undefined;
+  let sum = 0;
+  let count = 0;
+  let max = -Infinity;
+  let min = Infinity;
+  for (let m = from; m <= end; m++) {
+    const n = metric.count ? metric.count[m] : 1;
+    if (n === 0) continue;
+    sum += metric.sum[m];
+    count += n;
+    const mean = metric.sum[m] / n;
+    if (mean > max) max = mean;
+    if (mean < min) min = mean;
+  }
+  if (count === 0) return undefined;
+  switch (statistic) {
+    case "Sum":
+      return sum;
+    case "SampleCount":
+      return count;
+    case "Average":
+      return sum / count;
+    case "Maximum":
+      return max;
+    case "Minimum":
+      return min;
+  }
+}
+
 /** Runs one strategy on one workload. Pure and deterministic: same inputs, same result. */
 export function simulate(workload: Workload, strategy: StrategySpec, options: ModelOptions): SimulationResult {
   const horizon = Math.ceil(options.horizonSeconds);
@@ -160,6 +238,8 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   while (total < workload.arrivals.length && workload.arrivals[total] < horizon) total++;
   const arrival = workload.arrivals;
   const duration = workload.durations;
+  /** Processing time a message asks of a task: none for an invalid one (it is only received and released). */
+  const work = (id: number) => (duration[id] <= maxDuration ? duration[id] : 0);
   const state = new Uint8Array(total);
   const receives = new Uint16Array(total);
   const visibleSince = new Float64Array(total);
@@ -172,7 +252,11 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   const inFlightOfGroup = new Int32Array(groupCount);
   const groupFreeAt = new Float64Array(groupCount);
   const groupOf = (id: number) => (fifo ? id % groupCount : 0);
+  const deduplicationIds = fifo && worker.contentDeduplication ? workload.deduplicationIds : undefined;
+  /** Deduplication id -> when the send that started its 5-minute interval was accepted. */
+  const acceptedAt = new Map<string, number>();
   let visibleCount = 0;
+  let visibleWork = 0;
   let inFlightCount = 0;
   /** Messages whose invisibility ends at `at`, valid while the message still has `receives` receives. */
   let expiries: Array<{ id: number; at: number; receives: number }> = [];
@@ -180,10 +264,27 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   const minutes = Math.ceil(horizon / 60);
   const series: MinuteSeries = {
     visible: new Float64Array(minutes),
+    inFlight: new Float64Array(minutes),
     running: new Float64Array(minutes),
+    sent: new Float64Array(minutes),
+    deleted: new Float64Array(minutes),
+    processed: new Float64Array(minutes),
+    processedCount: new Float64Array(minutes),
     desired: new Float64Array(minutes),
     target: new Float64Array(minutes).fill(NaN),
+    metric: new Float64Array(minutes).fill(NaN),
   };
+  // Per metric: the per-minute Sum and, for the app metric, the SampleCount (SQS and Container Insights: 1 a minute).
+  const byName: Record<ModelMetricName, { readonly sum: Float64Array; readonly count?: Float64Array }> = {
+    ApproximateNumberOfMessagesVisible: { sum: series.visible },
+    ApproximateNumberOfMessagesNotVisible: { sum: series.inFlight },
+    RunningTaskCount: { sum: series.running },
+    NumberOfMessagesSent: { sum: series.sent },
+    NumberOfMessagesDeleted: { sum: series.deleted },
+    MsgProcessingDuration: { sum: series.processed, count: series.processedCount },
+  };
+  /** Processing time of the messages sent in each minute (the reactive reference's arrival rate). */
+  const sentWork = new Float64Array(minutes);
   const appMetric: MetricDatapoint[] = Array.from({ length: minutes + 1 }, () => ({ sum: 0, sampleCount: 0 }));
 
   // Service: live tasks, and stopped ones kept for billing.
@@ -205,18 +306,70 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   let scalingActions = 0;
   let peakTasks = desired;
   let duplicates = 0;
+  let deduplicated = 0;
   let inDlq = 0;
   let deleted = 0;
   let inSystemSum = 0;
 
-  const policy = strategy.policy;
-  const tracking =
-    policy.kind === "target-tracking"
-      ? new TargetTrackingPolicy(policy.target, strategy, policy.scaleOutCooldownSeconds, policy.scaleInCooldownSeconds, options.scaleInMaxFraction)
-      : undefined;
-  const stepping = policy.kind === "step-scaling" ? new StepScalingPolicy(policy.steps, strategy, policy.cooldownSeconds) : undefined;
-  let metricBroken = false;
+  // Policies: each with the datapoints it is evaluated on, all on one scalable target.
+  const compile = (metric: AlarmMetric, statistic: Statistic): PeriodDatapoint => {
+    if ("metricName" in metric) {
+      const values = byName[metric.metricName];
+      return (period, end) => aggregate(values, statistic, period, end);
+    }
+    const evaluate: MetricMathFunction = compileMetricMath(metric.expression);
+    const queries = Object.entries(metric.queries).map(([id, q]) =>
+      typeof q === "string" ? ([id, byName[q], statistic] as const) : ([id, byName[q.metricName], q.statistic] as const),
+    );
+    return (period, end) => {
+      if (end < 0) return undefined;
+      const values: Record<string, number | undefined> = {};
+      for (const [id, data, stat] of queries) values[id] = aggregate(data, stat, period, end);
+      return evaluate(values);
+    };
+  };
+  interface Runner {
+    readonly model: PolicyModel;
+    readonly periodMinutes: number;
+    readonly datapoint?: PeriodDatapoint;
+  }
+  const runners: Runner[] = strategy.policies.map((p): Runner => {
+    switch (p.kind) {
+      case "target-tracking":
+        return {
+          model: new TargetTrackingPolicy(
+            p.target,
+            strategy,
+            p.scaleOutCooldownSeconds,
+            p.scaleInCooldownSeconds,
+            options.scaleInMaxFraction,
+            p.disableScaleIn,
+          ),
+          periodMinutes: 1,
+          datapoint: compile(trackingMetric(p), "Sum"),
+        };
+      case "step-scaling": {
+        const a = p.alarm;
+        const alarm = new Alarm(a.comparison, a.threshold, a.evaluationPeriods, a.datapointsToAlarm, a.treatMissingData);
+        return {
+          model: new StepScalingPolicy(alarm, p.steps, strategy, p.cooldownSeconds, p.adjustmentType, p.minAdjustmentMagnitude),
+          periodMinutes: a.periodMinutes,
+          datapoint: compile(a.metric, a.statistic),
+        };
+      }
+      case "reactive-reference":
+        return { model: new ReactiveReference(strategy, concurrency, p.latencySeconds ?? goal), periodMinutes: 1 };
+    }
+  });
+  const scalable = new ScalableTarget(runners.map((r) => r.model));
+  const trackingIndex = strategy.policies.findIndex((p) => p.kind === "target-tracking");
+  const tracking = trackingIndex >= 0 ? (runners[trackingIndex].model as TargetTrackingPolicy) : undefined;
+  const trackingSpec = trackingIndex >= 0 ? (strategy.policies[trackingIndex] as TargetTrackingSpec) : undefined;
   const setter = strategy.targetSetter;
+  if (setter && trackingSpec?.metric === "queue-depth") {
+    throw new Error(`strategy "${strategy.name}": the target setter needs a target-tracking policy on backlog-per-task or load-per-task`);
+  }
+  let metricBroken = false;
 
   const abandon = (task: Task, slot: number, now: number) => {
     const id = task.message[slot];
@@ -258,10 +411,18 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     }
   };
 
-  const complete = (id: number, at: number) => {
-    const datapoint = appMetric[Math.min(minutes, Math.floor(at / 60))];
+  const complete = (id: number, at: number, task: Task) => {
+    // The worker sends its samples every 60 s from its start (MetricsPublisher), stamped with the send time.
+    const publishedAt = task.readyAt + 60 * Math.ceil((at - task.readyAt) / 60);
+    const publishedMinute = Math.floor(publishedAt / 60);
+    const datapoint = appMetric[Math.min(minutes, publishedMinute)];
     datapoint.sum += duration[id];
     datapoint.sampleCount++;
+    if (publishedMinute < minutes) {
+      series.processed[publishedMinute] += duration[id];
+      series.processedCount[publishedMinute]++;
+    }
+    series.deleted[Math.min(minutes - 1, Math.floor(at / 60))]++;
     const s = state[id];
     if (s === DELETED || s === IN_DLQ) {
       duplicates++;
@@ -274,6 +435,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
       if (at > groupFreeAt[g]) groupFreeAt[g] = at;
     } else if (s === VISIBLE) {
       visibleCount--; // its timeout ran out during processing but nobody received it again; the deque skips it
+      visibleWork -= work(id);
     }
     state[id] = DELETED;
     deletedAt[id] = at;
@@ -304,12 +466,27 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     const tickEnd = t + 1;
 
     // Sends.
-    while (nextSend < total && arrival[nextSend] < tickEnd) {
-      state[nextSend] = VISIBLE;
-      visibleSince[nextSend] = arrival[nextSend];
-      groups[groupOf(nextSend)].push(nextSend);
+    for (; nextSend < total && arrival[nextSend] < tickEnd; nextSend++) {
+      const id = nextSend;
+      const at = arrival[id];
+      if (deduplicationIds) {
+        const key = deduplicationIds[id];
+        const first = acceptedAt.get(key);
+        if (first !== undefined && at - first < DEDUPLICATION_SECONDS) {
+          state[id] = DEDUPLICATED;
+          deduplicated++;
+          continue;
+        }
+        acceptedAt.set(key, at);
+      }
+      state[id] = VISIBLE;
+      visibleSince[id] = at;
+      groups[groupOf(id)].push(id);
       visibleCount++;
-      nextSend++;
+      visibleWork += work(id);
+      const minute = Math.floor(at / 60);
+      series.sent[minute]++;
+      sentWork[minute] += work(id);
     }
 
     // Visibility timeouts that run out in this tick.
@@ -327,6 +504,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
           if (e.at > groupFreeAt[g]) groupFreeAt[g] = e.at;
           groups[g].unshift(e.id);
           visibleCount++;
+          visibleWork += work(e.id);
         }
       }
       expiries = keep;
@@ -339,7 +517,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
         while (task.freeAt[s] < tickEnd) {
           const current = task.message[s];
           if (current >= 0) {
-            complete(current, task.freeAt[s]);
+            complete(current, task.freeAt[s], task);
             task.message[s] = -1;
           }
           if (task.draining || visibleCount === 0) break;
@@ -348,6 +526,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
           const g = groupOf(id);
           const at = Math.max(task.freeAt[s], visibleSince[id], fifo ? groupFreeAt[g] : 0);
           visibleCount--;
+          visibleWork -= work(id);
           receives[id]++;
           if (receives[id] > maxReceives) {
             state[id] = IN_DLQ;
@@ -388,18 +567,21 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     const second = t - minute * 60;
     if (second === sampleOffset) {
       series.visible[minute] = visibleCount;
+      series.inFlight[minute] = inFlightCount;
       let running = 0;
       for (const task of tasks) if (task.readyAt <= t) running++;
       series.running[minute] = running;
     }
 
-    // Minute boundary: the target setter's schedule, then the policy on the datapoint of the minute that ended.
+    // Minute boundary: the target setter's schedule, then the policies on the datapoints of the minute that ended.
     if (second === 59) {
       const now = tickEnd;
-      if (setter && tracking && now % setter.everySeconds === 0) {
+      if (setter && tracking && trackingSpec && now % setter.everySeconds === 0) {
         const from = Math.max(0, minute + 1 - setter.lookbackMinutes);
         const mean = weightedMeanDuration(appMetric.slice(from, minute + 1));
         const next = computeTargetBpi(mean, {
+          metric: trackingSpec.metric === "queue-depth" ? undefined : trackingSpec.metric,
+          utilisation: setter.utilisation,
           desiredLatencySeconds: setter.desiredLatencySeconds,
           defaultDurationSeconds: setter.defaultDurationSeconds,
           concurrency,
@@ -407,20 +589,29 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
         if (needsUpdate(tracking.target, next, setter.updateThreshold)) tracking.target = next;
         if (setter.breaksMetric) metricBroken = true;
       }
-      let proposal: number | undefined;
+      if (visibleCount === 0) visibleWork = 0; // no float drift when nothing waits
       const seen = minute - delay; // the newest datapoint the alarms have
-      if (tracking && policy.kind === "target-tracking") {
-        const visible = series.visible[seen];
-        const running = series.running[seen];
-        const value =
-          seen < 0 ? undefined : policy.metric === "queue-depth" ? visible : running === 0 || metricBroken ? undefined : visible / running;
-        proposal = tracking.evaluate(value, desired, now);
-      } else if (stepping && policy.kind === "step-scaling" && (seen + 1) % policy.periodMinutes === 0 && seen >= 0) {
-        let max = 0;
-        for (let m = Math.max(0, seen + 1 - policy.periodMinutes); m <= seen; m++) max = Math.max(max, series.visible[m]);
-        proposal = stepping.evaluate(max, desired, now);
-      }
-      if (proposal !== undefined && proposal !== desired) setDesired(proposal, now);
+      const proposals: Proposal[] = [];
+      runners.forEach((r, i) => {
+        let proposed: number | undefined;
+        if (r.model instanceof ReactiveReference) {
+          const truth: TrueState = {
+            waiting: visibleCount,
+            waitingWorkSeconds: visibleWork,
+            inFlight: inFlightCount,
+            arrivedWorkSecondsLastMinute: sentWork[minute],
+          };
+          proposed = r.model.propose(truth, desired);
+        } else if (seen >= 0 && (seen + 1) % r.periodMinutes === 0) {
+          const broken = metricBroken && i === trackingIndex;
+          const value = broken ? undefined : r.datapoint!(r.periodMinutes, seen);
+          if (i === trackingIndex && value !== undefined) series.metric[minute] = value;
+          proposed = (r.model as TargetTrackingPolicy | StepScalingPolicy).propose(value, desired, now);
+        }
+        if (proposed !== undefined) proposals.push({ policy: r.model, capacity: proposed });
+      });
+      const next = scalable.decide(proposals, desired, now);
+      if (next !== undefined && next !== desired) setDesired(next, now);
       series.desired[minute] = desired;
       if (tracking) series.target[minute] = tracking.target;
       let alive = 0;
@@ -432,24 +623,30 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   // Results.
   let taskSeconds = 0;
   for (const task of [...tasks, ...stoppedTasks]) taskSeconds += Math.min(horizon, task.stoppedAt) - Math.min(horizon, task.launchedAt);
-  const latencies = new Float64Array(total);
+  const sent = total - deduplicated;
+  const latencies = new Float64Array(sent);
   let over = 0;
-  let work = 0;
+  let workSeconds = 0;
   let latencySum = 0;
-  for (let i = 0; i < total; i++) {
+  for (let i = 0, k = 0; i < total; i++) {
+    if (state[i] === DEDUPLICATED) continue;
     const l = Number.isNaN(deletedAt[i]) ? horizon - arrival[i] : deletedAt[i] - arrival[i];
-    latencies[i] = l;
+    latencies[k++] = l;
     latencySum += l;
     if (l > goal) over++;
-    if (duration[i] <= maxDuration) work += duration[i];
+    workSeconds += work(i);
   }
   latencies.sort();
   return {
     strategy: strategy.name,
+    reference: strategy.reference === true,
     workload: workload.name,
     horizonSeconds: horizon,
     desiredLatencySeconds: goal,
-    sent: total,
+    metricSampleOffsetSeconds: sampleOffset,
+    metricDelayMinutes: delay,
+    sent,
+    deduplicated,
     deleted,
     inQueue: visibleCount + inFlightCount,
     inDlq,
@@ -458,15 +655,15 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
       p50: percentile(latencies, 0.5),
       p95: percentile(latencies, 0.95),
       p99: percentile(latencies, 0.99),
-      max: total > 0 ? latencies[total - 1] : 0,
-      mean: total > 0 ? latencySum / total : 0,
+      max: sent > 0 ? latencies[sent - 1] : 0,
+      mean: sent > 0 ? latencySum / sent : 0,
     },
-    overGoalShare: total > 0 ? over / total : 0,
+    overGoalShare: sent > 0 ? over / sent : 0,
     taskHours: taskSeconds / 3600,
     cost: (taskSeconds / 3600) * price,
     scalingActions,
     peakTasks,
-    workHours: work / 3600,
+    workHours: workSeconds / 3600,
     meanInSystem: inSystemSum / horizon,
     series,
   };

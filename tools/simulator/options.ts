@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { loadSettings, SettingsError, STACK_SETTINGS } from "../../src/settings";
 import { ModelOptions } from "./model";
-import { builtInStrategies, StrategySpec, validateStrategy } from "./strategies";
+import { builtInStrategies, normalizeStrategy, StrategySpec, validateStrategy } from "./strategies";
 import { BUILT_IN_WORKLOADS } from "./workloads";
 
 /** The stack whose settings `--set` and the QS_* variables change in the project's strategy. */
@@ -26,6 +26,8 @@ export interface SimulateOptions {
   readonly horizonSeconds: number;
   readonly seed: number;
   readonly model: Omit<ModelOptions, "horizonSeconds">;
+  /** Sample offsets to run every strategy at (--offsets); empty: the model option's one. */
+  readonly offsets: readonly number[];
   readonly outDir: string;
 }
 
@@ -36,6 +38,8 @@ export const USAGE = `Usage: npm run simulate -- [options]
   --strategy-file <f>    JSON array of extra strategies (StrategySpec, see tools/simulator/strategies.ts)
   --duration <d>         simulated time: 24h, 90m, 3600s or seconds (default: 24h)
   --seed <n>             seed of the random workloads (default: 1)
+  --offsets <list>       run every strategy at each of these metric sample offsets (s, 0-59), e.g. 0,30,59;
+                         one row per strategy and offset (the chart shows the first)
   --set <key=value>      a model option (${Object.keys(modelKeys()).join(", ")})
                          or a stack setting for project-defaults (e.g. scaleOutCooldownSeconds=60); repeatable
   --out <dir>            output folder (default: sim-out)
@@ -77,6 +81,7 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
         "strategy-file": { type: "string" },
         duration: { type: "string" },
         seed: { type: "string" },
+        offsets: { type: "string" },
         set: { type: "string", multiple: true },
         out: { type: "string" },
         help: { type: "boolean" },
@@ -108,6 +113,12 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
   const seed = Number(v.seed ?? "1");
   if (!/^\d+$/.test(v.seed ?? "1") || seed > 2 ** 32 - 1) {
     problems.push(`--seed: "${v.seed}" is not valid; allowed: an integer from 0 to 4294967295`);
+  }
+
+  const offsetTexts = list(v.offsets === undefined ? undefined : [v.offsets]);
+  const offsets = offsetTexts.map(Number);
+  if (v.offsets !== undefined && (offsetTexts.length === 0 || offsetTexts.some((t) => !/^\d+$/.test(t) || Number(t) > 59))) {
+    problems.push(`--offsets: "${v.offsets}" is not valid; allowed: integers from 0 to 59, comma-separated`);
   }
 
   // --set: model options, else settings of the simulated stack (validated by the settings module, as at synth time).
@@ -142,8 +153,9 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
   if (v["strategy-file"]) {
     const file = v["strategy-file"];
     try {
-      const extra = JSON.parse(fs.readFileSync(file, "utf8")) as StrategySpec[];
-      if (!Array.isArray(extra)) throw new Error("not a JSON array");
+      const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (!Array.isArray(parsed)) throw new Error("not a JSON array");
+      const extra = parsed.map(normalizeStrategy);
       for (const s of extra) problems.push(...validateStrategy(s).map((p) => `--strategy-file ${file}: ${p}`));
       strategies.push(...extra);
     } catch (e) {
@@ -165,5 +177,5 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
   if (outDir.trim() === "") problems.push(`--out: "" is not valid; allowed: a folder path`);
 
   if (problems.length > 0) throw new OptionsError(problems);
-  return { workloads: [...new Set(expanded)], strategies, horizonSeconds: horizonSeconds!, seed, model, outDir };
+  return { workloads: [...new Set(expanded)], strategies, horizonSeconds: horizonSeconds!, seed, model, offsets: [...new Set(offsets)], outDir };
 }

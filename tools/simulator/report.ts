@@ -14,8 +14,18 @@ export function formatSeconds(s: number): string {
   return `${fmt(s / 3600)} h`;
 }
 
-/** The markdown section of one workload: what it is, the lower bound, and one row per strategy. */
+/** Task-hours as a multiple of the work's lower bound (its total processing time). */
+export function lowerBoundMultiple(r: SimulationResult): number {
+  return r.workHours > 0 ? r.taskHours / r.workHours : NaN;
+}
+
+/**
+ * The markdown section of one workload: what it is, the lower bound, and one row per strategy (and sample offset,
+ * with a column for it, when the results have more than one).
+ */
 export function markdownTable(workload: Workload, results: readonly SimulationResult[]): string {
+  const offsets = new Set(results.map((r) => r.metricSampleOffsetSeconds));
+  const byOffset = offsets.size > 1;
   const first = results[0];
   const hours = first ? first.horizonSeconds / 3600 : 0;
   const lines = [
@@ -24,14 +34,15 @@ export function markdownTable(workload: Workload, results: readonly SimulationRe
     `${workload.description}. ${first?.sent ?? 0} messages in ${fmt(hours)} h; lower bound (total processing time): ` +
       `${fmt(first?.workHours ?? 0, 2)} task-hours. Latency goal: ${first?.desiredLatencySeconds ?? 60} s.`,
     "",
-    "| strategy | p50 | p95 | p99 | max | over goal | task-hours | cost (USD) | scaling actions | peak tasks | left in queue / DLQ |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| strategy |${byOffset ? " sample offset |" : ""} over goal | p50 | p95 | p99 | max | task-hours | × lower bound | cost (USD) | scaling actions | peak tasks | left in queue / DLQ |`,
+    `|---|${byOffset ? "---:|" : ""}---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`,
   ];
   for (const r of results) {
+    const name = r.reference ? `${r.strategy} (not deployable)` : r.strategy;
     lines.push(
-      `| ${r.strategy} | ${formatSeconds(r.latency.p50)} | ${formatSeconds(r.latency.p95)} | ${formatSeconds(r.latency.p99)} | ` +
-        `${formatSeconds(r.latency.max)} | ${fmt(r.overGoalShare * 100, 2)} % | ${fmt(r.taskHours)} | ${fmt(r.cost, 2)} | ` +
-        `${r.scalingActions} | ${r.peakTasks} | ${r.inQueue} / ${r.inDlq} |`,
+      `| ${name} |${byOffset ? ` ${r.metricSampleOffsetSeconds} s |` : ""} ${fmt(r.overGoalShare * 100, 2)} % | ${formatSeconds(r.latency.p50)} | ${formatSeconds(r.latency.p95)} | ` +
+        `${formatSeconds(r.latency.p99)} | ${formatSeconds(r.latency.max)} | ${fmt(r.taskHours)} | ${fmt(lowerBoundMultiple(r), 2)} | ` +
+        `${fmt(r.cost, 2)} | ${r.scalingActions} | ${r.peakTasks} | ${r.inQueue} / ${r.inDlq} |`,
     );
   }
   return lines.join("\n") + "\n";
@@ -53,10 +64,16 @@ export function svgChart(workload: Workload, results: readonly SimulationResult[
   const panelHeight = 160;
   const gap = 40;
   const top = 50;
-  // Queue depth on a log scale: a strategy that stops scaling builds a backlog of thousands that would flatten the others.
+  // Queue depth and metric on a log scale: a strategy that stops scaling builds a backlog of thousands that would
+  // flatten the others.
   const panels: Array<{ title: string; pick: (r: SimulationResult) => Float64Array; log?: boolean }> = [
     { title: "Queue depth (ApproximateNumberOfMessagesVisible, 1-min sample; log scale)", pick: (r) => r.series.visible, log: true },
     { title: "Running tasks (RunningTaskCount)", pick: (r) => r.series.running },
+    {
+      title: "Target-tracking metric as the policy saw it (load-per-task, backlog-per-task or queue depth; log scale)",
+      pick: (r) => r.series.metric,
+      log: true,
+    },
     { title: "Target value (target tracking; none for step scaling)", pick: (r) => r.series.target },
   ];
   const minutes = results[0]?.series.visible.length ?? 0;

@@ -15,6 +15,11 @@ export interface Workload {
   readonly arrivals: Float64Array;
   /** Processing time of each message in seconds (the `duration` field the worker sleeps for). */
   readonly durations: Float64Array;
+  /**
+   * Deduplication id of each send, standing for its body on a queue with content-based deduplication (which
+   * hashes the body). Unset: every send is distinct (as the project's producer writes unique ids).
+   */
+  readonly deduplicationIds?: readonly string[];
 }
 
 export interface WorkloadOptions {
@@ -31,14 +36,19 @@ export class WorkloadError extends Error {
   }
 }
 
-/** Builds a workload from (time, duration) pairs given in any order. */
-export function workloadFrom(name: string, description: string, pairs: Array<[number, number]>): Workload {
-  pairs.sort((a, b) => a[0] - b[0]);
+/**
+ * Builds a workload from (time, duration) pairs, or (time, duration, deduplication id) triples, given in any order
+ * (a stable sort: sends at the same time keep their order).
+ */
+export function workloadFrom(name: string, description: string, pairs: Array<[number, number] | [number, number, string]>): Workload {
+  const sorted = pairs.map((p, i) => [p, i] as const).sort((a, b) => a[0][0] - b[0][0] || a[1] - b[1]).map(([p]) => p);
+  const withIds = sorted.some((p) => p.length > 2);
   return {
     name,
     description,
-    arrivals: Float64Array.from(pairs, (p) => p[0]),
-    durations: Float64Array.from(pairs, (p) => p[1]),
+    arrivals: Float64Array.from(sorted, (p) => p[0]),
+    durations: Float64Array.from(sorted, (p) => p[1]),
+    ...(withIds ? { deduplicationIds: sorted.map((p, i) => (p.length > 2 ? p[2]! : `#${i}`)) } : {}),
   };
 }
 
@@ -124,11 +134,13 @@ export function durationShiftWorkload(o: WorkloadOptions): Workload {
 }
 
 /**
- * A trace: CSV lines `arrival_seconds,duration_seconds` (an optional header line is skipped; blank lines and
- * lines starting with # are ignored). Messages sent at or after the horizon are dropped.
+ * A trace: CSV lines `arrival_seconds,duration_seconds[,deduplication_id]` (an optional header line is skipped;
+ * blank lines and lines starting with # are ignored). The optional third column stands for the message body on a
+ * queue with content-based deduplication: a repeat within 5 minutes is dropped by a FIFO queue. Messages sent at or
+ * after the horizon are dropped.
  */
 export function parseCsvTrace(name: string, text: string, horizonSeconds = Infinity): Workload {
-  const pairs: Array<[number, number]> = [];
+  const pairs: Array<[number, number] | [number, number, string]> = [];
   let firstLine = true;
   text.split(/\r?\n/).forEach((line, index) => {
     const trimmed = line.trim();
@@ -140,11 +152,12 @@ export function parseCsvTrace(name: string, text: string, horizonSeconds = Infin
     if (!numeric) {
       if (header) return;
       throw new WorkloadError(
-        `${name}, line ${index + 1}: "${trimmed}" is not valid; allowed: arrival_seconds,duration_seconds with numbers >= 0`,
+        `${name}, line ${index + 1}: "${trimmed}" is not valid; allowed: arrival_seconds,duration_seconds[,deduplication_id] with numbers >= 0`,
       );
     }
     const arrival = Number(cells[0]);
-    if (arrival < horizonSeconds) pairs.push([arrival, Number(cells[1])]);
+    if (arrival >= horizonSeconds) return;
+    pairs.push(cells.length > 2 && cells[2] !== "" ? [arrival, Number(cells[1]), cells[2]] : [arrival, Number(cells[1])]);
   });
   if (pairs.length === 0) {
     throw new WorkloadError(`${name}: no messages before the horizon; allowed: at least one line arrival_seconds,duration_seconds`);

@@ -240,3 +240,29 @@ test("bad configuration names the variable, the value and what is allowed", asyn
   await expect(handler()).rejects.toThrow('DESIRED_LATENCY_SECONDS="zero" is invalid: expected a number greater than 0 up to 86400');
   expect(cloudwatch.calls()).toHaveLength(0);
 });
+
+test("SCALING_METRIC load-per-task: the target is u × latency × concurrency / mean (the shared module's formula)", async () => {
+  process.env.SCALING_METRIC = "load-per-task";
+  process.env.TARGET_UTILISATION = "0.8";
+  cloudwatch.on(GetMetricDataCommand).resolves({
+    MetricDataResults: [
+      { Id: "durationSum", Timestamps: [t(5)], Values: [60] },
+      { Id: "durationCount", Timestamps: [t(5)], Values: [10] },
+    ],
+  });
+  autoscaling.on(DescribeScalingPoliciesCommand).resolves({ ScalingPolicies: [policy(12)] });
+
+  expect(await handler()).toMatchObject({ target: 8, durationSeconds: 6, updated: true }); // 0.8 × 60 / 6
+  const put = autoscaling.commandCalls(PutScalingPolicyCommand)[0].args[0].input;
+  expect(put.TargetTrackingScalingPolicyConfiguration?.TargetValue).toBe(8);
+  expect(put.TargetTrackingScalingPolicyConfiguration?.CustomizedMetricSpecification).toEqual(customizedMetric);
+});
+
+test("a bad SCALING_METRIC or TARGET_UTILISATION names the variable, the value and what is allowed", async () => {
+  process.env.SCALING_METRIC = "queue-depth";
+  await expect(handler()).rejects.toThrow('SCALING_METRIC="queue-depth" is invalid: expected one of load-per-task, backlog-per-task');
+  process.env.SCALING_METRIC = "load-per-task";
+  process.env.TARGET_UTILISATION = "1.5";
+  await expect(handler()).rejects.toThrow('TARGET_UTILISATION="1.5" is invalid: expected a number greater than 0 up to 1');
+  expect(cloudwatch.calls()).toHaveLength(0);
+});

@@ -1,4 +1,5 @@
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
+import { scalingMetricMath } from "../../../app-code/shared/target-bpi";
 import { ServiceScalableTarget } from "../../../src/constructs/service-scalable-target";
 import { TargetTrackingScalingPolicy } from "../../../src/constructs/target-tracking-policy";
 import { constructStack, resourcesOf, synthJson } from "../../helpers";
@@ -64,7 +65,7 @@ describe("TargetTrackingScalingPolicy", () => {
     new TargetTrackingScalingPolicy(stack, "policy", {
       target,
       policyName: "bpt",
-      metric: { kind: "backlog-per-task", queueName: "jobs", clusterName: "c", serviceName: "s" },
+      metric: { kind: "metric-math", math: scalingMetricMath("backlog-per-task"), queueName: "jobs", clusterName: "c", serviceName: "s" },
       targetValue: 12,
       targetValueOwnedElsewhere: true,
     });

@@ -17,7 +17,7 @@ function problemOf(own: Record<string, unknown>): string {
 }
 
 describe("settings of the sqs-dynamic-target-tracking stack", () => {
-  it("default to the blueprint's values, but for the cooldowns tuned with the simulator", () => {
+  it("default to the blueprint's values, but for the scaling tuned with the simulator", () => {
     expect(loadSettings().stacks[STACK]).toMatchObject({
       appName: "ecsdemo-queue",
       queueName: undefined,
@@ -31,14 +31,19 @@ describe("settings of the sqs-dynamic-target-tracking stack", () => {
       metricNamespace: "ECS-SQS-BPI",
       minCapacity: 1,
       maxCapacity: 10,
-      initialTargetBpi: 12,
-      // Not the blueprint's 240 s: tuned with the simulator.
-      scaleInCooldownSeconds: 3600,
+      // Unset: the target setter's formula at the default duration (12 for backlog-per-task, 10.8 for load-per-task).
+      initialTargetBpi: undefined,
+      // Not the blueprint's: tuned with the simulator (docs/simulator.md).
+      scalingMetric: "load-per-task",
+      targetUtilisation: 0.9,
+      stepScaling: true,
+      scaleInCooldownSeconds: 300,
       scaleOutCooldownSeconds: 60,
+      targetSetterLookbackMinutes: 10,
       dlqMaxReceiveCount: 3,
       producerSchedule: "rate(1 minute)",
       producerEnabled: false,
-      targetSetterSchedule: "rate(60 minutes)",
+      targetSetterSchedule: "rate(10 minutes)",
       targetSetterEnabled: true,
       buildWorkerImage: true,
       pipelineSource: "codestar-connection",

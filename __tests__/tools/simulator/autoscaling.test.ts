@@ -1,5 +1,15 @@
-import { matchingStep, StepScalingPolicy, TargetTrackingPolicy } from "../../../tools/simulator/autoscaling";
-import { CDK_QUEUE_PROCESSING } from "../../../tools/simulator/strategies";
+import {
+  Alarm,
+  combine,
+  matchingAdjustment,
+  neededCapacity,
+  percentChange,
+  ReactiveReference,
+  ScalableTarget,
+  StepScalingPolicy,
+  TargetTrackingPolicy,
+} from "../../../tools/simulator/autoscaling";
+import { CDK_QUEUE_PROCESSING, StepScalingSpec } from "../../../tools/simulator/strategies";
 
 const bounds = { minCapacity: 1, maxCapacity: 10 };
 
@@ -86,40 +96,179 @@ describe("target tracking", () => {
   });
 });
 
+/** Step policies as the model builds them from a StepScalingSpec. */
+function stepPolicy(spec: StepScalingSpec, b = bounds): StepScalingPolicy {
+  const a = spec.alarm;
+  return new StepScalingPolicy(
+    new Alarm(a.comparison, a.threshold, a.evaluationPeriods, a.datapointsToAlarm),
+    spec.steps,
+    b,
+    spec.cooldownSeconds,
+    spec.adjustmentType,
+    spec.minAdjustmentMagnitude,
+  );
+}
+
 describe("step scaling (aws-cdk QueueProcessingFargateService steps)", () => {
-  const steps = CDK_QUEUE_PROCESSING.policy.kind === "step-scaling" ? CDK_QUEUE_PROCESSING.policy.steps : [];
+  const [outSpec, inSpec] = CDK_QUEUE_PROCESSING.policies as StepScalingSpec[];
+
+  test("aws-cdk's intervals become two alarms with steps relative to their thresholds", () => {
+    expect(outSpec.alarm).toMatchObject({ comparison: "GreaterThanOrEqualToThreshold", threshold: 100, periodMinutes: 5, statistic: "Maximum" });
+    expect(outSpec.steps).toEqual([
+      { lower: 0, upper: 400, adjustment: 1 },
+      { lower: 400, adjustment: 5 },
+    ]);
+    expect(inSpec.alarm).toMatchObject({ comparison: "LessThanOrEqualToThreshold", threshold: 0 });
+    expect(inSpec.steps).toEqual([{ upper: 0, adjustment: -1 }]);
+  });
 
   test.each([
-    [0, -1],
-    [1, undefined],
-    [99, undefined],
-    [100, 1],
-    [499, 1],
-    [500, 5],
-    [10000, 5],
-  ])("queue depth %d -> change %s", (depth, change) => {
-    expect(matchingStep(steps, depth)?.change).toBe(change);
+    [0, undefined, -1],
+    [1, undefined, undefined],
+    [99, undefined, undefined],
+    [100, 1, undefined],
+    [499, 1, undefined],
+    [500, 5, undefined],
+    [10000, 5, undefined],
+  ])("queue depth %d -> scale-out step %s, scale-in step %s", (depth, out, scaleIn) => {
+    expect(stepPolicy(outSpec).propose(depth, 5, 0)).toBe(out === undefined ? undefined : 5 + out);
+    expect(stepPolicy(inSpec).propose(depth, 5, 0)).toBe(scaleIn === undefined ? undefined : 5 + scaleIn);
   });
 
   test("applies the step's change within min..max and respects its cooldown", () => {
-    const policy = new StepScalingPolicy(steps, bounds, 300);
+    const policy = stepPolicy(outSpec);
     expect(policy.evaluate(600, 1, 300)).toBe(6);
     expect(policy.evaluate(600, 6, 400)).toBeUndefined(); // cooldown
     expect(policy.evaluate(600, 6, 600)).toBe(10);
-    expect(policy.evaluate(0, 1, 2000)).toBeUndefined(); // already at min
+    expect(stepPolicy(inSpec).evaluate(0, 1, 2000)).toBeUndefined(); // already at min
   });
 
-  test("cooldown as documented: a larger step adds only the difference, scale-in waits, scale-out does not", () => {
-    const policy = new StepScalingPolicy(steps, bounds, 300);
+  test("cooldown as documented: a larger step adds only the difference, scale-in waits, another policy's scale-out ends it", () => {
+    const policy = stepPolicy(outSpec);
     expect(policy.evaluate(100, 2, 0)).toBe(3); // +1
     expect(policy.evaluate(100, 3, 60)).toBeUndefined(); // +1 again: already part of the capacity
     expect(policy.evaluate(500, 3, 120)).toBe(7); // +5 counted from 2: adds 4, not 5
     expect(policy.evaluate(500, 7, 420)).toBe(10); // cooldown over (300 s after the last scale-out): +5 from 7
 
-    const scaleIn = new StepScalingPolicy(steps, bounds, 300);
-    expect(scaleIn.evaluate(0, 5, 0)).toBe(4);
-    expect(scaleIn.evaluate(0, 4, 299)).toBeUndefined(); // scale-in cooldown
-    expect(scaleIn.evaluate(100, 4, 60)).toBe(5); // a scale-out during it happens at once and ends it
-    expect(scaleIn.evaluate(0, 5, 120)).toBe(4);
+    const out = stepPolicy(outSpec);
+    const scaleIn = stepPolicy(inSpec);
+    const target = new ScalableTarget([out, scaleIn]);
+    const step = (depth: number, desired: number, now: number) =>
+      target.decide(
+        [out, scaleIn].flatMap((p) => {
+          const capacity = p.propose(depth, desired, now);
+          return capacity === undefined ? [] : [{ policy: p, capacity }];
+        }),
+        desired,
+        now,
+      );
+    expect(step(0, 5, 0)).toBe(4);
+    expect(step(0, 4, 299)).toBeUndefined(); // scale-in cooldown
+    expect(step(100, 4, 60)).toBe(5); // the scale-out policy acts at once and ends the scale-in cooldown
+    expect(step(0, 5, 120)).toBe(4);
+  });
+});
+
+describe("step scaling (Application Auto Scaling rules)", () => {
+  test("bounds relative to the threshold: above it lower inclusive, upper exclusive; below it the reverse", () => {
+    const steps = [
+      { lower: 0, upper: 10, adjustment: 1 },
+      { lower: 10, adjustment: 2 },
+    ];
+    expect([0, 9.99, 10, 50].map((d) => matchingAdjustment(steps, d, true)?.adjustment)).toEqual([1, 1, 2, 2]);
+    const below = [
+      { lower: -10, upper: 0, adjustment: -1 },
+      { upper: -10, adjustment: -2 },
+    ];
+    expect([0, -9.99, -10, -50].map((d) => matchingAdjustment(below, d, false)?.adjustment)).toEqual([-1, -1, -2, -2]);
+  });
+
+  test("PercentChangeInCapacity rounds as documented and honours MinAdjustmentMagnitude", () => {
+    // User Guide examples: 12.7 -> 12, .67 -> 1, -.58 -> -1, -6.67 -> -6; 25 % of 4 with a minimum of 2 adds 2.
+    expect([percentChange(127, 10), percentChange(67, 1), percentChange(58, -1), percentChange(667, -1)]).toEqual([12, 1, -1, -6]);
+    expect(percentChange(4, 25, 2)).toBe(2);
+    expect(percentChange(10, 30)).toBe(3);
+  });
+
+  test("ExactCapacity sets the count; an N-of-M alarm needs N breaching datapoints among the last M", () => {
+    const exact: StepScalingSpec = {
+      kind: "step-scaling",
+      alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" }, statistic: "Maximum", periodMinutes: 1, evaluationPeriods: 3, datapointsToAlarm: 2, comparison: "GreaterThanOrEqualToThreshold", threshold: 1 },
+      adjustmentType: "ExactCapacity",
+      steps: [{ lower: 0, adjustment: 4 }],
+      cooldownSeconds: 0,
+    };
+    const policy = stepPolicy(exact, { minCapacity: 0, maxCapacity: 10 });
+    expect(policy.propose(5, 0, 60)).toBeUndefined(); // 1 of 3
+    expect(policy.propose(0, 0, 120)).toBeUndefined(); // still 1 of 3
+    expect(policy.propose(5, 0, 180)).toBe(4); // 2 of 3: from 0 tasks to exactly 4
+    expect(policy.alarm.state).toBe("ALARM");
+  });
+
+  test("a missing datapoint neither breaches nor resets the alarm (treat missing data as missing)", () => {
+    const alarm = new Alarm("GreaterThanThreshold", 10, 3);
+    expect([alarm.update(20), alarm.update(undefined), alarm.update(20), alarm.update(undefined)]).toEqual(["OK", "OK", "OK", "OK"]);
+    expect(alarm.update(20)).toBe("ALARM");
+    expect(new Alarm("LessThanThreshold", 1, 1).update(undefined)).toBe("INSUFFICIENT_DATA");
+  });
+});
+
+describe("several policies on one target", () => {
+  const tt = () => new TargetTrackingPolicy(10, bounds, 0, 0);
+  const step = () =>
+    stepPolicy({
+      kind: "step-scaling",
+      alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" }, statistic: "Sum", periodMinutes: 1, evaluationPeriods: 1, comparison: "LessThanThreshold", threshold: 1 },
+      steps: [{ upper: 0, adjustment: -2 }],
+      cooldownSeconds: 0,
+    });
+
+  test("out if any policy says out, to the largest capacity", () => {
+    const [a, b, c] = [tt(), tt(), step()];
+    expect(combine([a, b, c], [{ policy: a, capacity: 4 }, { policy: b, capacity: 7 }, { policy: c, capacity: 1 }], 3)).toEqual({ policy: b, capacity: 7 });
+  });
+
+  test("target tracking scales in only if every target-tracking policy with scale-in enabled says in; then the largest capacity", () => {
+    const [a, b] = [tt(), tt()];
+    expect(combine([a, b], [{ policy: a, capacity: 4 }], 6)).toBeUndefined();
+    expect(combine([a, b], [{ policy: a, capacity: 4 }, { policy: b, capacity: 5 }], 6)).toEqual({ policy: b, capacity: 5 });
+    const noScaleIn = new TargetTrackingPolicy(10, bounds, 0, 0, 0.1, true);
+    expect(combine([a, noScaleIn], [{ policy: a, capacity: 4 }], 6)).toEqual({ policy: a, capacity: 4 });
+  });
+
+  test("a step policy's scale-in is not held back by target tracking", () => {
+    const [a, c] = [tt(), step()];
+    expect(combine([a, c], [{ policy: c, capacity: 4 }], 6)).toEqual({ policy: c, capacity: 4 });
+  });
+
+  test("only the policy whose proposal won starts a cooldown; any scale-out ends every scale-in cooldown", () => {
+    const a = new TargetTrackingPolicy(10, bounds, 600, 600, 1);
+    const c = stepPolicy({
+      kind: "step-scaling",
+      alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" }, statistic: "Sum", periodMinutes: 1, evaluationPeriods: 1, comparison: "LessThanThreshold", threshold: 1 },
+      steps: [{ upper: 0, adjustment: -2 }],
+      cooldownSeconds: 600,
+    });
+    const target = new ScalableTarget([a, c]);
+    // a's scale-out wins over c's scale-in; c's losing proposal starts no cooldown.
+    expect(target.decide([{ policy: a, capacity: 8 }, { policy: c, capacity: 2 }], 4, 60)).toBe(8);
+    expect(c.propose(0, 8, 120)).toBe(6);
+    expect(target.decide([{ policy: c, capacity: 6 }], 8, 120)).toBe(6);
+    expect(c.propose(0, 6, 180)).toBeUndefined(); // c's own scale-in cooldown (600 s)
+    expect(target.decide([{ policy: a, capacity: 7 }], 6, 240)).toBe(7); // a scale-out ...
+    expect(c.propose(0, 7, 300)).toBe(5); // ... ends it
+  });
+});
+
+describe("reactive reference", () => {
+  test("needs the arriving work at full use plus the waiting work drained within L, at least the busy slots", () => {
+    const state = { waiting: 30, waitingWorkSeconds: 150, inFlight: 2, arrivedWorkSecondsLastMinute: 300 };
+    expect(neededCapacity(state, 1, 60)).toBeCloseTo(300 / 60 + 150 / 60, 12);
+    expect(neededCapacity(state, 2, 60)).toBeCloseTo(3.75, 12);
+    expect(neededCapacity({ ...state, waitingWorkSeconds: 0, arrivedWorkSecondsLastMinute: 0 }, 1, 60)).toBe(2);
+    const ref = new ReactiveReference(bounds, 1, 60);
+    expect(ref.propose(state, 1)).toBe(8); // ceil(7.5)
+    expect(ref.propose({ ...state, arrivedWorkSecondsLastMinute: 6000 }, 1)).toBe(10); // max capacity
+    expect(ref.propose({ waiting: 0, waitingWorkSeconds: 0, inFlight: 0, arrivedWorkSecondsLastMinute: 0 }, 3)).toBe(1); // min
   });
 });

@@ -4,9 +4,10 @@ import {
   BLUEPRINT_INTENDED,
   BLUEPRINT_PUBLISHED,
   projectStrategy,
+  reactiveReference,
   StrategySpec,
 } from "../../../tools/simulator/strategies";
-import { blueprintWorkload, durationShiftWorkload, Workload, workloadFrom } from "../../../tools/simulator/workloads";
+import { blueprintWorkload, burstyWorkload, durationShiftWorkload, Workload, workloadFrom } from "../../../tools/simulator/workloads";
 
 /** A fixed-size service: min = max, so no policy acts. */
 function fixed(tasks: number, worker: Partial<StrategySpec["worker"]> = {}): StrategySpec {
@@ -15,7 +16,7 @@ function fixed(tasks: number, worker: Partial<StrategySpec["worker"]> = {}): Str
     description: "fixed size",
     minCapacity: tasks,
     maxCapacity: tasks,
-    policy: { kind: "target-tracking", metric: "backlog-per-task", target: 1e9, scaleOutCooldownSeconds: 0, scaleInCooldownSeconds: 0 },
+    policies: [{ kind: "target-tracking", metric: "backlog-per-task", target: 1e9, scaleOutCooldownSeconds: 0, scaleInCooldownSeconds: 0 }],
     worker: { concurrency: 1, taskProtection: true, visibilityTimeoutSeconds: 30, extendsVisibility: true, fifoGroups: 0, ...worker },
   };
 }
@@ -102,6 +103,64 @@ describe("queue and worker", () => {
   });
 });
 
+/** A fixed-size service whose target-tracking policy only watches (min = max) load-per-task. */
+function watching(tasks: number, worker: Partial<StrategySpec["worker"]> = {}): StrategySpec {
+  const base = fixed(tasks, worker);
+  return {
+    ...base,
+    policies: [{ kind: "target-tracking", metric: "load-per-task", latencySeconds: 60, target: 1e9, scaleOutCooldownSeconds: 0, scaleInCooldownSeconds: 0 }],
+  };
+}
+
+/** `perMinute` messages of `seconds` each at the start of every minute, like the blueprint's producer. */
+const batches = (perMinute: number, seconds: number, minutes: number) =>
+  workloadFrom(
+    "t",
+    "t",
+    Array.from({ length: perMinute * minutes }, (_, i) => [Math.floor(i / perMinute) * 60, seconds] as [number, number]),
+  );
+
+describe("the load-per-task metric (the shared module's expression, evaluated by the model)", () => {
+  test("in proportion to the load and inversely to the running tasks; the sample offset does not matter", () => {
+    const metric = (perMinute: number, tasks: number, offset: number) =>
+      Array.from(simulate(batches(perMinute, 1, 10), watching(tasks), { horizonSeconds: 600, metricSampleOffsetSeconds: offset }).series.metric.slice(1, 9));
+    // (m3 × 60 / 60 + max(0, m1 − m3)) / m2: 20 sent a minute, at most 20 waiting, 4 tasks -> 5.
+    for (const offset of [0, 30, 59]) {
+      expect(metric(20, 4, offset)).toEqual(Array(8).fill(5));
+      expect(metric(40, 4, offset)).toEqual(Array(8).fill(10));
+      expect(metric(40, 2, offset)).toEqual(Array(8).fill(20));
+    }
+  });
+
+  test("a backlog beyond one minute's arrivals counts in full", () => {
+    // 120 messages of 30 s at 0 on one task: at :30 of minute 0 the second one has just been received, 118 wait and
+    // 120 were sent -> 120 + max(0, 118 − 120) = 120; then nothing is sent and 116, 114 wait.
+    const r = simulate(workloadFrom("t", "t", Array.from({ length: 120 }, () => [0, 30] as [number, number])), watching(1), { horizonSeconds: 180 });
+    expect(Array.from(r.series.metric.slice(0, 3))).toEqual([120, 116, 114]);
+  });
+
+  test("zero running tasks give no datapoint, so a service at 0 never starts", () => {
+    const zero: StrategySpec = { ...watching(0), minCapacity: 0, maxCapacity: 10, initialCapacity: 0 };
+    const r = simulate(batches(10, 5, 30), zero, { horizonSeconds: 1800 });
+    expect(r.series.metric.every((v) => Number.isNaN(v))).toBe(true);
+    expect([r.scalingActions, r.deleted]).toEqual([0, 0]);
+  });
+
+  test("a FIFO queue with content-based deduplication: a duplicate within 5 minutes is no message and no NumberOfMessagesSent", () => {
+    // Minute 0: 20 sends of 10 bodies (each twice); minute 6: body 0 again, after its 5-minute interval.
+    const pairs: Array<[number, number]> = [...Array.from({ length: 20 }, (_, i) => [i, 1] as [number, number]), [360, 1]];
+    const ids = [...Array.from({ length: 20 }, (_, i) => `body-${i % 10}`), "body-0"];
+    const w = { ...workloadFrom("t", "t", pairs), deduplicationIds: ids };
+    const r = simulate(w, watching(2, { fifoGroups: 2, contentDeduplication: true }), { horizonSeconds: 420 });
+    expect([r.sent, r.deduplicated, r.deleted]).toEqual([11, 10, 11]);
+    expect([r.series.sent[0], r.series.sent[6]]).toEqual([10, 1]);
+    expect(r.series.metric[0]).toBe(10 / 2); // the 10 distinct messages, not the 20 sends, per task
+    conservation(r);
+    // A standard queue has no deduplication: every send is a message.
+    expect(simulate(w, watching(2), { horizonSeconds: 420 }).sent).toBe(21);
+  });
+});
+
 describe("service and scaling", () => {
   const quiet: Workload = workloadFrom("t", "t", [[10, 1]]);
 
@@ -164,13 +223,35 @@ describe("service and scaling", () => {
     expect(new Set(desired.slice(0, 60)).size).toBeGreaterThan(1);
   });
 
-  test("the target setter follows the processing time with the Lambda's module (12 at 5 s, 6 at 10 s)", () => {
+  test("the target setter follows the processing time with the Lambda's module (u × 12 at 5 s, u × 6 at 10 s)", () => {
     const horizonSeconds = 4 * 3600;
     const w = durationShiftWorkload({ horizonSeconds, seed: 1 });
-    const strategy = projectStrategy(testSettings("sqs-dynamic-target-tracking", { targetSetterSchedule: "rate(10 minutes)", targetSetterLookbackMinutes: "10" }));
-    const r = simulate(w, strategy, { horizonSeconds });
-    expect(r.series.target[100]).toBeCloseTo(12, 6);
-    expect(r.series.target[239]).toBeCloseTo(6, 6);
+    const settings = testSettings("sqs-dynamic-target-tracking", { targetSetterSchedule: "rate(10 minutes)", targetSetterLookbackMinutes: "10" });
+    const r = simulate(w, projectStrategy(settings), { horizonSeconds });
+    expect(r.series.target[100]).toBeCloseTo(settings.targetUtilisation * 12, 6);
+    expect(r.series.target[239]).toBeCloseTo(settings.targetUtilisation * 6, 6);
+    // The blueprint's metric keeps the blueprint's arithmetic: 12 and 6.
+    const blueprint = testSettings("sqs-dynamic-target-tracking", { scalingMetric: "backlog-per-task", targetSetterSchedule: "rate(10 minutes)" });
+    const b = simulate(w, projectStrategy(blueprint), { horizonSeconds });
+    expect([b.series.target[100], b.series.target[239]]).toEqual([12, 6]);
+  });
+
+  test("the reactive reference: after the start-up delay the running tasks are never below its needed capacity", () => {
+    const horizonSeconds = 6 * 3600;
+    const w = burstyWorkload({ horizonSeconds, seed: 2 });
+    for (const startupDelaySeconds of [30, 60, 120]) {
+      const r = simulate(w, reactiveReference(testSettings("sqs-dynamic-target-tracking")), { horizonSeconds, startupDelaySeconds, metricSampleOffsetSeconds: 30 });
+      // Desired count set at the end of minute m runs from 60 (m + 1) + start-up on, seen by the sample at :30.
+      const lag = 1 + Math.ceil((startupDelaySeconds - 30) / 60);
+      let checked = 0;
+      for (let m = 0; m + lag < r.series.desired.length; m++) {
+        const needed = Math.min(...Array.from(r.series.desired.slice(m, m + lag + 1)));
+        expect(r.series.running[m + lag]).toBeGreaterThanOrEqual(needed);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(300);
+      expect(r.scalingActions).toBeGreaterThan(10); // it does follow the spikes
+    }
   });
 
   test("deterministic: the same inputs give the same result", () => {

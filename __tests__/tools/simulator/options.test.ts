@@ -10,7 +10,7 @@ function problems(argv: string[]): string[] {
   throw new Error("expected an OptionsError");
 }
 
-test("defaults: every workload and the five strategies, 24 h, seed 1, sim-out", () => {
+test("defaults: every workload and the six strategies, 24 h, seed 1, sim-out", () => {
   const o = parseSimulateArgs([]);
   if (o === "help") throw new Error("unexpected help");
   expect(o.workloads).toEqual(["blueprint", "bursty", "diurnal", "duration-shift"]);
@@ -20,6 +20,7 @@ test("defaults: every workload and the five strategies, 24 h, seed 1, sim-out", 
     "queue-depth",
     "cdk-queue-processing",
     "project-defaults",
+    "reactive-reference",
   ]);
   expect([o.horizonSeconds, o.seed, o.outDir]).toEqual([86400, 1, "sim-out"]);
 });
@@ -37,7 +38,7 @@ test("--set: model options and stack settings; project-defaults follows the stac
   if (o === "help") throw new Error("unexpected help");
   expect(o.model).toEqual({ startupDelaySeconds: 30 });
   const [e] = o.strategies;
-  expect(e.policy).toMatchObject({ kind: "target-tracking", scaleOutCooldownSeconds: 120, scaleInCooldownSeconds: 3600, target: 12 });
+  expect(e.policies[0]).toMatchObject({ kind: "target-tracking", metric: "load-per-task", scaleOutCooldownSeconds: 120, scaleInCooldownSeconds: 300 });
   expect(e.targetSetter?.everySeconds).toBe(300);
 });
 
@@ -49,10 +50,18 @@ test("every bad option is reported with its value and what is allowed", () => {
     '--duration: "2 days" is not valid; allowed: 1m to 168h, as 24h, 90m, 3600s or a number of seconds',
     '--seed: "x" is not valid; allowed: an integer from 0 to 4294967295',
     '--set metricSampleOffsetSeconds: "60" is not valid; allowed: an integer from 0 to 59',
-    '--strategies: "fastest" is unknown; allowed: all, blueprint-published, blueprint-intended, queue-depth, cdk-queue-processing, project-defaults',
+    '--strategies: "fastest" is unknown; allowed: all, blueprint-published, blueprint-intended, queue-depth, cdk-queue-processing, project-defaults, reactive-reference',
   ]);
   const [setting] = problems(["--set", "maxCapacity=0"]);
   expect(setting).toMatch(/^--set \(stack setting\): maxCapacity .*"0".*allowed: an integer from 1 to 5000/);
   expect(problems(["--set", "colour=blue"])[0]).toMatch(/^--set: "colour" is unknown; allowed: startupDelaySeconds, /);
   expect(problems(["--bogus"])[0]).toMatch(/bogus/);
+});
+
+test("--offsets: a list of sample offsets, each 0-59", () => {
+  const o = parseSimulateArgs(["--offsets", "0,30,59,30"]);
+  if (o === "help") throw new Error("unexpected help");
+  expect(o.offsets).toEqual([0, 30, 59]);
+  expect(problems(["--offsets", "0,60"])).toEqual(['--offsets: "0,60" is not valid; allowed: integers from 0 to 59, comma-separated']);
+  expect(problems(["--offsets", ""])[0]).toMatch(/^--offsets: "" is not valid/);
 });

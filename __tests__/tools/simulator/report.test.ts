@@ -1,6 +1,7 @@
 import { simulate } from "../../../tools/simulator/model";
 import { formatSeconds, markdownTable, svgChart } from "../../../tools/simulator/report";
-import { BLUEPRINT_INTENDED, CDK_QUEUE_PROCESSING } from "../../../tools/simulator/strategies";
+import { testSettings } from "../../helpers";
+import { BLUEPRINT_INTENDED, CDK_QUEUE_PROCESSING, reactiveReference } from "../../../tools/simulator/strategies";
 import { blueprintWorkload } from "../../../tools/simulator/workloads";
 
 const horizonSeconds = 3600;
@@ -12,15 +13,22 @@ test("markdown table: the workload, its lower bound, and one row per strategy wi
   expect(md).toContain("3000 messages in 1.0 h; lower bound (total processing time): 4.17 task-hours");
   const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| strategy"));
   expect(rows.map((r) => r.split("|")[1].trim())).toEqual(["blueprint-intended", "cdk-queue-processing"]);
-  expect(rows[0].split("|").length - 2).toBe(11);
-  expect(rows[0]).toContain(`| ${results[0].taskHours.toFixed(1)} |`);
+  expect(rows[0].split("|").length - 2).toBe(12);
+  expect(rows[0]).toContain(`| ${results[0].taskHours.toFixed(1)} | ${(results[0].taskHours / results[0].workHours).toFixed(2)} |`);
+  expect(rows[0]).toContain(`| blueprint-intended | ${(results[0].overGoalShare * 100).toFixed(2)} % |`);
 });
 
-test("SVG chart: three panels, a line per strategy and panel (no target line for step scaling), a legend", () => {
+test("the reactive reference is marked as not deployable", () => {
+  const reference = simulate(workload, reactiveReference(testSettings("sqs-dynamic-target-tracking")), { horizonSeconds });
+  expect(markdownTable(workload, [reference])).toContain("| reactive-reference (not deployable) |");
+});
+
+test("SVG chart: four panels, a line per strategy and panel (no metric or target line for step scaling), a legend", () => {
   const svg = svgChart(workload, results);
   expect(svg.startsWith("<svg ")).toBe(true);
   expect(svg.trim().endsWith("</svg>")).toBe(true);
-  expect(svg.match(/<polyline /g)?.length).toBe(2 + 2 + 1);
+  expect(svg.match(/<polyline /g)?.length).toBe(2 + 2 + 1 + 1);
+  expect(svg).toContain("Target-tracking metric as the policy saw it");
   expect(svg).toContain(">cdk-queue-processing</text>");
   expect(svg).not.toMatch(/NaN|Infinity/);
   // Queue depth on a log scale: grid labels at powers of ten.

@@ -56,11 +56,18 @@ describe("CSV traces", () => {
     const w = parseCsvTrace("trace", "arrival_seconds,duration_seconds\n# comment\n10,2.5\n\n0.5,4\n9999,1\n", 100);
     expect(Array.from(w.arrivals)).toEqual([0.5, 10]);
     expect(Array.from(w.durations)).toEqual([4, 2.5]);
+    expect(w.deduplicationIds).toBeUndefined();
+  });
+
+  test("an optional third column is the deduplication id (the body a content-based FIFO queue hashes)", () => {
+    const w = parseCsvTrace("trace", "5,1,order-7\n0,1,order-7\n2,3\n");
+    expect(Array.from(w.arrivals)).toEqual([0, 2, 5]);
+    expect(w.deduplicationIds).toEqual(["order-7", "#1", "order-7"]);
   });
 
   test("a bad line is an error naming the line, the value and what is allowed", () => {
     expect(() => parseCsvTrace("trace", "0,5\n10,abc\n")).toThrow(
-      'trace, line 2: "10,abc" is not valid; allowed: arrival_seconds,duration_seconds with numbers >= 0',
+      'trace, line 2: "10,abc" is not valid; allowed: arrival_seconds,duration_seconds[,deduplication_id] with numbers >= 0',
     );
     expect(() => parseCsvTrace("trace", "0,-5\n")).toThrow(WorkloadError);
   });
