@@ -88,6 +88,8 @@ export const taskPerMessageNames = (name: string) => ({
   launcherErrorsAlarm: `${name}-launcher-errors`,
   failureHandlerFunction: `${name}-failure-handler`,
   failureHandlerErrorsAlarm: `${name}-failure-handler-errors`,
+  /** On the failure handler's own failure queue (events it could not handle). */
+  undeliveredEventsAlarm: `${name}-stopped-events-unhandled`,
   taskStoppedRule: `${name}-task-stopped`,
 });
 

@@ -9,7 +9,7 @@ import { servicePlacement } from "../src/constructs/service-placement";
 import { SqsEventSource, sqsEventSourceStatement } from "../src/constructs/sqs-event-source";
 import { TaskStateChangeTrigger } from "../src/constructs/task-state-change-trigger";
 import { WorkerImage } from "../src/constructs/worker-image";
-import { WorkQueue } from "../src/constructs/work-queue";
+import { queueNotEmptyAlarm, WorkQueue } from "../src/constructs/work-queue";
 import { visibilityTimeoutForFunction } from "../src/lambda-sqs";
 import { taskPerMessageNames } from "../src/naming";
 import { StackSettings } from "../src/settings";
@@ -180,6 +180,12 @@ export class SqsTaskPerMessageStack extends BaseStack {
     new FunctionErrorsAlarm(this, "failure_handler_errors", {
       alarmName: names.failureHandlerErrorsAlarm,
       functionName: this.failureHandler.function.functionName,
+    });
+    // Where a STOPPED event ends up when neither EventBridge's retries nor Lambda's could handle it: its job waits there.
+    queueNotEmptyAlarm(this, "undelivered_events_alarm", {
+      alarmName: names.undeliveredEventsAlarm,
+      description: `STOPPED events of job tasks that the failure handler could not handle wait in ${names.failureHandlerFunction}-failures: their jobs are neither retried nor dead-lettered; handle them, then redrive them to the job queue or the DLQ.`,
+      queueName: this.failureHandler.failureQueue.name,
     });
 
     const outputs: Record<string, { value: unknown; description: string }> = {

@@ -129,8 +129,14 @@ describe("sqs-task-per-message stack", () => {
       });
     });
 
-    it("alarms on errors of either Lambda", () => {
+    it("alarms on errors of either Lambda, and when a STOPPED event could not be handled at all", () => {
       const alarms = resourcesOf(json, "aws_cloudwatch_metric_alarm");
+      expect(alarms.undelivered_events_alarm).toMatchObject({
+        alarm_name: "task-per-message-stopped-events-unhandled",
+        metric_name: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: ref("aws_sqs_queue", "failure_handler_failures", "name") },
+        threshold: 0,
+      });
       expect(alarms.launcher_errors_alarm).toMatchObject({ metric_name: "Errors", dimensions: { FunctionName: ref("aws_lambda_function", "launcher_function", "function_name") } });
       expect(alarms.failure_handler_errors_alarm).toMatchObject({ metric_name: "Errors" });
     });

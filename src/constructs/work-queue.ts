@@ -81,20 +81,11 @@ export class WorkQueue extends Construct {
       redriveAllowPolicy: JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [this.queue.arn] }),
     });
     if (props.deadLetterAlarm) {
-      this.deadLetterAlarm = new CloudwatchMetricAlarm(this, "dlq_alarm", {
+      this.deadLetterAlarm = queueNotEmptyAlarm(this, "dlq_alarm", {
         alarmName: props.deadLetterAlarm.name,
-        alarmDescription: `Messages that failed ${props.maxReceiveCount ?? 3} times wait in ${props.deadLetterQueueName}: inspect them, then redrive or delete.`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: this.deadLetterQueue.name },
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        // An empty DLQ that has gone quiet stops emitting datapoints: that is not a problem.
-        treatMissingData: "notBreaching",
-        alarmActions: props.deadLetterAlarm.actions,
+        description: `Messages that failed ${props.maxReceiveCount ?? 3} times wait in ${props.deadLetterQueueName}: inspect them, then redrive or delete.`,
+        queueName: this.deadLetterQueue.name,
+        actions: props.deadLetterAlarm.actions,
       });
     }
   }
@@ -109,4 +100,35 @@ function visibilityTimeoutOf(props: WorkQueueProps): number {
     throw new Error(`queue "${props.name}": visibilityTimeoutSeconds ${fixed} is outside SQS's 0..${MAX_VISIBILITY_TIMEOUT_SECONDS}`);
   }
   return fixed ?? visibilityTimeoutFor(max!);
+}
+
+export interface QueueNotEmptyAlarmOptions {
+  readonly alarmName: string;
+  readonly description: string;
+  /** The queue watched (a dead-letter queue, a failure queue: anything in it needs a person). */
+  readonly queueName: string;
+  /** Notified (SNS topic ARNs). @default none */
+  readonly actions?: string[];
+}
+
+/**
+ * An alarm in `scope` under `id` that goes off when a queue holds a visible message (ApproximateNumberOfMessagesVisible,
+ * 1-minute Maximum, above 0); a quiet empty queue emits no datapoint, which is not a problem.
+ */
+export function queueNotEmptyAlarm(scope: Construct, id: string, options: QueueNotEmptyAlarmOptions): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, {
+    alarmName: options.alarmName,
+    alarmDescription: options.description,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: options.queueName },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    // An empty queue that has gone quiet stops emitting datapoints: that is not a problem.
+    treatMissingData: "notBreaching",
+    alarmActions: options.actions,
+  });
 }
