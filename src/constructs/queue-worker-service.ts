@@ -7,6 +7,7 @@ import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { CONTAINER_HEARTBEAT_FILE, healthCheckArgs } from "../../app-code/shared/heartbeat";
 import { serviceTrustPolicy } from "../iam";
 import { serviceLogGroup } from "../log-group";
 
@@ -30,7 +31,7 @@ export interface QueueWorkerServiceProps {
   readonly queue: { readonly arn: string; readonly url: string; readonly name: string };
   /** CloudWatch namespace the worker may put metrics into. */
   readonly metricNamespace: string;
-  /** Container environment besides QUEUE_URL, QUEUE_NAME, METRIC_NAMESPACE, STOP_TIMEOUT_SECONDS, AWS_REGION, TMPDIR. */
+  /** Container environment besides QUEUE_URL, QUEUE_NAME, METRIC_NAMESPACE, STOP_TIMEOUT_SECONDS, AWS_REGION, TMPDIR, HEARTBEAT_FILE. */
   readonly environment?: Record<string, string>;
   /** @default 256 */
   readonly cpu?: number;
@@ -61,6 +62,19 @@ export const WRITABLE_PATHS: Record<string, string> = {
 
 /** Fargate's longest stop timeout. */
 export const FARGATE_MAX_STOP_TIMEOUT = 120;
+
+/**
+ * The container health check: fails when the worker's poll loop has not completed an SQS call within the bound the
+ * worker writes into its heartbeat file (app-code/shared/heartbeat.ts), so ECS replaces a stuck task. Three misses
+ * 30 s apart; the first minute (start-up) does not count.
+ */
+export const WORKER_HEALTH_CHECK = {
+  command: ["CMD", ...healthCheckArgs(CONTAINER_HEARTBEAT_FILE)],
+  interval: 30,
+  timeout: 5,
+  retries: 3,
+  startPeriod: 60,
+};
 
 /**
  * The queue worker as an ECS Fargate service: security group (ingress from the VPC, all egress), log group with
@@ -149,6 +163,7 @@ export class QueueWorkerService extends Construct {
       METRIC_NAMESPACE: props.metricNamespace,
       STOP_TIMEOUT_SECONDS: String(stopTimeout),
       TMPDIR: SCRATCH_DIR,
+      HEARTBEAT_FILE: CONTAINER_HEARTBEAT_FILE,
       ...props.environment,
     };
     this.taskDefinition = new EcsTaskDefinition(this, "task_definition", {
@@ -170,6 +185,7 @@ export class QueueWorkerService extends Construct {
           user: "1000:1000",
           readonlyRootFilesystem: true,
           stopTimeout,
+          healthCheck: WORKER_HEALTH_CHECK,
           environment: Object.entries(environment)
             .sort(([a], [b]) => (a < b ? -1 : 1))
             .map(([name, value]) => ({ name, value })),

@@ -4,6 +4,7 @@
  * Worker class and config loader), with every call it makes counted.
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { clientTimeouts } from "../../app-code/shared/sdk-timeouts";
 import { loadWorkerConfig } from "../../app-code/worker/src/config";
 import { Log, silentLog } from "../../app-code/worker/src/log";
 import { Worker } from "../../app-code/worker/src/worker";
@@ -32,20 +33,24 @@ export interface LocalWorker {
   totalCalls(): number;
 }
 
-/** A worker as the container builds it, from environment variables, pointed at the local environment. */
+/**
+ * A worker as the container builds it (run.ts), from environment variables and with the same client timeouts,
+ * pointed at the local environment.
+ */
 export function createLocalWorker(env: LocalEnvironment, workerEnv: Record<string, string>, log: Log = silentLog): LocalWorker {
   const config = loadWorkerConfig({
     QUEUE_URL: env.queues.queueUrl,
     ECS_AGENT_URI: env.standIns.url,
     ...workerEnv,
   });
-  const sqs = localSqsClient(env.fauxqs.endpoint);
+  const sqs = localSqsClient(env.fauxqs.endpoint, clientTimeouts(config.sqsRequestTimeoutSeconds * 1000));
   const sqsCalls = new CallCounter();
   sqsCalls.attach(sqs);
   const cloudwatch = new CloudWatchClient({
     region: localAwsEnv(env.fauxqs.endpoint).AWS_REGION,
     endpoint: env.standIns.url,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    ...clientTimeouts(),
   });
   const worker = new Worker(config, { sqs, cloudwatch, log });
   return { worker, sqsCalls, totalCalls: () => sqsCalls.total + worker.metrics.calls + worker.protection.calls };

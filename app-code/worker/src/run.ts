@@ -5,6 +5,7 @@
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { errorText } from "../../shared/preview";
+import { clientTimeouts } from "../../shared/sdk-timeouts";
 import { createSqsClient } from "../../shared/sqs-client";
 import { loadWorkerConfig } from "./config";
 import { ProcessorFactory } from "./processor";
@@ -19,9 +20,9 @@ export async function runWorkerProcess(factory?: ProcessorFactory): Promise<void
     const env = process.env;
     const config = loadWorkerConfig(env);
     const createProcessor = factory ?? processorFromEnv(env);
-    const sqs = createSqsClient();
+    const sqs = createSqsClient(env, clientTimeouts(config.sqsRequestTimeoutSeconds * 1000));
     const processor = await createProcessor({ env, config, sqs, log });
-    worker = new Worker(config, { sqs, cloudwatch: new CloudWatchClient({}), log, processor });
+    worker = new Worker(config, { sqs, cloudwatch: new CloudWatchClient(clientTimeouts()), log, processor });
     await worker.start();
   } catch (err) {
     log.error("worker failed to start", { error: errorText(err) });

@@ -10,10 +10,12 @@ import { Consumer } from "sqs-consumer";
 import { metricDimensions } from "../../shared/app-metric";
 import { errorText } from "../../shared/preview";
 import { WorkerConfig } from "./config";
+import { Liveness } from "./liveness";
 import { Log, safeLog } from "./log";
 import { MetricSender, MetricsPublisher } from "./metrics-publisher";
 import { ParseResult, Processor } from "./processor";
 import { createSleepProcessor } from "./processors/sleep";
+import { ReceiveBackoff } from "./receive-backoff";
 import { protectionMinutesFor, TaskProtection } from "./task-protection";
 
 export interface WorkerDeps {
@@ -36,6 +38,8 @@ export interface WorkerStats {
   /** Made visible again at shutdown without being processed. */
   released: number;
   deleteFailures: number;
+  /** Receives that failed (after the SDK's own retries); each is followed by a backoff. */
+  receiveErrors: number;
 }
 
 type Outcome = "done" | "failed" | "aborted";
@@ -59,6 +63,12 @@ interface Job {
 /** Grace past MAX_DURATION_SECONDS before a job is aborted, so a job of exactly the maximum still ends by itself. */
 const TIME_LIMIT_GRACE_MS = 1000;
 
+/** Thrown by the pre-receive hook to skip a receive once the worker is stopping (sqs-consumer reports it as an error). */
+const SKIP_RECEIVE = "receive skipped: the worker is stopping";
+
+/** Middleware names must be unique per client; tests may hand one client to several workers. */
+let middlewareSerial = 0;
+
 /**
  * The queue worker. sqs-consumer runs the long-poll loop and receives at most `concurrency` messages, only when
  * every slot is free (no prefetch: a prefetched message is hidden from ApproximateNumberOfMessagesVisible, which
@@ -67,9 +77,13 @@ const TIME_LIMIT_GRACE_MS = 1000;
  * DeleteMessageBatch per batch, metrics, task protection and the shutdown decisions.
  */
 export class Worker {
-  readonly stats: WorkerStats = { received: 0, processed: 0, invalid: 0, failed: 0, released: 0, deleteFailures: 0 };
+  readonly stats: WorkerStats = { received: 0, processed: 0, invalid: 0, failed: 0, released: 0, deleteFailures: 0, receiveErrors: 0 };
   readonly metrics: MetricsPublisher;
   readonly protection: TaskProtection;
+  readonly backoff: ReceiveBackoff;
+  readonly liveness: Liveness;
+  /** Aborted at stop: ends a backoff wait at once. */
+  private readonly stopSignal = new AbortController();
   readonly processor: Processor<any>;
   private readonly log: Log;
   private consumer?: Consumer;
@@ -101,6 +115,27 @@ export class Worker {
       expiresInMinutes: protectionMinutesFor(config.concurrency, config.maxDurationSeconds),
       log: this.log,
     });
+    this.backoff = new ReceiveBackoff({ log: this.log });
+    this.liveness = new Liveness({
+      file: config.heartbeatFile,
+      maxAgeSeconds: config.heartbeatMaxAgeSeconds,
+      log: this.log,
+      busy: () => [...this.active].some((job) => job.started && job.outcome === undefined),
+      // A stuck loop must not keep the task from being scaled in.
+      onStall: () => void this.protection.unprotect(),
+    });
+    // Every completed attempt of every SQS call (inside the SDK's retries, so a call retried after a timeout still
+    // shows progress per attempt) is progress of the loop.
+    deps.sqs.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } finally {
+          this.liveness.beat();
+        }
+      },
+      { step: "deserialize", name: `workerLiveness${++middlewareSerial}` },
+    );
   }
 
   /** Reads the queue's visibility timeout (fails fast on a wrong URL or missing permission) and starts polling. */
@@ -122,19 +157,42 @@ export class Worker {
       // Group: for running the messages of one FIFO group in order (see handleBatch). Receive count: for the
       // processor and the retry delay of a failed message.
       messageSystemAttributeNames: ["MessageGroupId", "ApproximateReceiveCount"],
+      // Every receive error pauses through our backoff, sqs-consumer's own 10 s pause for its list of errors would
+      // come on top.
+      authenticationErrorTimeout: 0,
+      preReceiveMessageCallback: () => this.beforeReceive(),
+      postReceiveMessageCallback: async () => this.backoff.success(),
     });
-    consumer.on("error", (err) => log.error("SQS error", { error: errorText(err), queueUrl: config.queueUrl }));
+    consumer.on("error", (err, messages) => {
+      if (messages !== undefined) {
+        log.error("SQS error", { error: errorText(err), queueUrl: config.queueUrl });
+      } else if (!this.stopping) {
+        // A receive failed (the only error without messages).
+        this.stats.receiveErrors++;
+        this.backoff.failure(err);
+      }
+    });
     consumer.on("empty", () => void this.protection.unprotect());
     this.consumer = consumer;
     this.metrics.start();
     consumer.start();
+    this.liveness.start();
     log.info("worker started", {
       queueUrl: config.queueUrl,
       processor: this.processor.name,
       concurrency: config.concurrency,
       visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
       taskProtection: this.protection.enabled,
+      heartbeatFile: config.heartbeatFile,
     });
+  }
+
+  /** Waits out the backoff after a failed receive; skips the receive once stopping. */
+  private async beforeReceive(): Promise<void> {
+    if (this.backoff.delayMs > 0 && !this.stopping) {
+      await sleep(this.backoff.delayMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
+    }
+    if (this.stopping) throw new Error(SKIP_RECEIVE);
   }
 
   /**
@@ -154,6 +212,7 @@ export class Worker {
     const marginMs = Math.min(10_000, config.stopTimeoutSeconds * 250);
     const deadline = Date.now() + config.stopTimeoutSeconds * 1000 - marginMs;
     this.stopDeadline = deadline;
+    this.stopSignal.abort();
     let aborted = 0;
     // Started work that cannot end in time is released now; work still waiting behind its FIFO group decides
     // when its turn comes (it may fit by then); work without an estimate runs until the deadline.
@@ -177,6 +236,7 @@ export class Worker {
     clearTimeout(atDeadline);
     await this.metrics.stop();
     await this.protection.unprotect();
+    await this.liveness.stop();
     log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
   }
 
