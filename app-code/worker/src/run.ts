@@ -15,7 +15,21 @@ import { Worker } from "./worker";
 /** Runs a worker until SIGTERM/SIGINT. `factory` defaults to the processor `WORKER_PROCESSOR` names. */
 export async function runWorkerProcess(factory?: ProcessorFactory): Promise<void> {
   const log = new Logger({ serviceName: "queue-worker" });
-  let worker: Worker;
+  let worker: Worker | undefined;
+  // Registered before start: a SIGTERM while starting (a task stopped right after launch) still exits 0, and
+  // Worker.start does not begin polling once stop was called.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!worker) process.exit(0);
+    worker
+      .stop(signal)
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error("shutdown failed", { error: errorText(err) });
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   try {
     const env = process.env;
     const config = loadWorkerConfig(env);
@@ -28,15 +42,4 @@ export async function runWorkerProcess(factory?: ProcessorFactory): Promise<void
     log.error("worker failed to start", { error: errorText(err) });
     process.exit(1);
   }
-  const onSignal = (signal: NodeJS.Signals) => {
-    worker
-      .stop(signal)
-      .then(() => process.exit(0))
-      .catch((err) => {
-        log.error("shutdown failed", { error: errorText(err) });
-        process.exit(1);
-      });
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
 }

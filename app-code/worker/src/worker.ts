@@ -63,6 +63,10 @@ interface Job {
 /** Grace past MAX_DURATION_SECONDS before a job is aborted, so a job of exactly the maximum still ends by itself. */
 const TIME_LIMIT_GRACE_MS = 1000;
 
+/** Backoff of a DeleteMessageBatch retried after a failure of the whole call. */
+const DELETE_RETRY_BASE_MS = 250;
+const DELETE_RETRY_MAX_MS = 2000;
+
 /** Thrown by the pre-receive hook to skip a receive once the worker is stopping (sqs-consumer reports it as an error). */
 const SKIP_RECEIVE = "receive skipped: the worker is stopping";
 
@@ -138,13 +142,18 @@ export class Worker {
     );
   }
 
-  /** Reads the queue's visibility timeout (fails fast on a wrong URL or missing permission) and starts polling. */
+  /**
+   * Reads the queue's visibility timeout (fails fast on a wrong URL or missing permission: the container exits 1
+   * and ECS starts another) and starts polling.
+   */
   async start(): Promise<void> {
     const { config, deps, log } = this;
     const attrs = await deps.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: config.queueUrl, AttributeNames: ["VisibilityTimeout"] }),
     );
     this.visibilityTimeoutSeconds = Number(attrs.Attributes?.VisibilityTimeout ?? 30);
+    // Stopped while reading the queue: nothing in hand, nothing to start.
+    if (this.stopping) return;
     const consumer = Consumer.create({
       queueUrl: config.queueUrl,
       sqs: deps.sqs,
@@ -265,12 +274,14 @@ export class Worker {
       // Visible again at once: the receive count climbs to maxReceiveCount quickly, SQS moves the message to the
       // DLQ, and its FIFO group is not blocked for a whole visibility timeout per attempt.
       const releasingInvalid = this.release(invalid.map((message) => ({ message, seconds: 0 })));
-      const heartbeat = this.startHeartbeat(jobs);
+      // Until when the batch's messages are hidden from other consumers: extended by each heartbeat.
+      const hidden = { until: Date.now() + this.visibilityTimeoutSeconds * 1000 };
+      const heartbeat = this.startHeartbeat(jobs, hidden);
       // A message that will not be deleted goes back the moment that is known, not when the rest of the batch
       // (which may run until the stop deadline) is done.
       const outcomes = await Promise.all(jobs.map((job) => this.settle(job)));
       clearInterval(heartbeat);
-      await Promise.all([releasingInvalid, this.deleteFinished(jobs.filter((_, i) => outcomes[i] === "done"))]);
+      await Promise.all([releasingInvalid, this.deleteFinished(jobs.filter((_, i) => outcomes[i] === "done"), hidden)]);
     } catch (err) {
       // Not reached by anything a message can do (each has its own boundary); kept so the loop never dies. Messages
       // not deleted come back after their visibility timeout.
@@ -400,15 +411,17 @@ export class Worker {
   }
 
   /** Keeps messages of a long batch invisible: renews at half the queue's visibility timeout, until the batch ends. */
-  private startHeartbeat(jobs: Job[]): NodeJS.Timeout | undefined {
+  private startHeartbeat(jobs: Job[], hidden: { until: number }): NodeJS.Timeout | undefined {
     if (jobs.length === 0 || this.visibilityTimeoutSeconds < 1) return undefined;
     const timeout = this.visibilityTimeoutSeconds;
     return setInterval(() => {
       // Finished messages are held until the batch's delete; handed-back ones must stay visible.
       const held = jobs.filter((j) => (j.outcome === undefined || j.outcome === "done") && !j.abort.signal.aborted);
       if (held.length === 0) return;
-      this.changeVisibility(held.map((j) => ({ message: j.message, seconds: timeout }))).catch((err) =>
-        this.log.error("visibility extension failed", { error: errorText(err) }),
+      const sentAt = Date.now();
+      this.changeVisibility(held.map((j) => ({ message: j.message, seconds: timeout }))).then(
+        () => (hidden.until = Math.max(hidden.until, sentAt + timeout * 1000)),
+        (err) => this.log.error("visibility extension failed", { error: errorText(err) }),
       );
     }, (timeout * 1000) / 2);
   }
@@ -446,31 +459,48 @@ export class Worker {
     return call;
   }
 
-  private async deleteFinished(jobs: Job[]): Promise<void> {
+  /**
+   * One DeleteMessageBatch for the batch's finished messages. A call that fails as a whole (endpoint refusing,
+   * timing out, resetting) is retried with backoff for as long as the messages are certainly still hidden (and
+   * before the stop deadline): each retry that gets through saves running the work again.
+   */
+  private async deleteFinished(jobs: Job[], hidden: { until: number }): Promise<void> {
     if (jobs.length === 0) return;
-    try {
-      const res = await this.deps.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.config.queueUrl,
-          Entries: jobs.map((j, i) => ({ Id: String(i), ReceiptHandle: j.message.ReceiptHandle })),
-        }),
-      );
-      const failedIds = new Set((res.Failed ?? []).map((f) => f.Id));
-      jobs.forEach((job, i) => {
-        if (failedIds.has(String(i))) return;
-        this.stats.processed++;
-        this.metrics.record(job.elapsedSeconds);
-      });
-      if (failedIds.size > 0) {
-        this.stats.deleteFailures += failedIds.size;
-        this.log.error("delete failed; the message will be processed again", { failed: res.Failed });
+    const command = new DeleteMessageBatchCommand({
+      QueueUrl: this.config.queueUrl,
+      Entries: jobs.map((j, i) => ({ Id: String(i), ReceiptHandle: j.message.ReceiptHandle })),
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.deps.sqs.send(command);
+        const failedIds = new Set((res.Failed ?? []).map((f) => f.Id));
+        jobs.forEach((job, i) => {
+          if (failedIds.has(String(i))) return;
+          this.stats.processed++;
+          this.metrics.record(job.elapsedSeconds);
+        });
+        if (failedIds.size > 0) {
+          this.stats.deleteFailures += failedIds.size;
+          this.log.error("delete failed; the message will be processed again", { failed: res.Failed });
+        }
+        return;
+      } catch (err) {
+        const waitMs = Math.min(DELETE_RETRY_MAX_MS, DELETE_RETRY_BASE_MS * 2 ** attempt);
+        // Past `hidden.until` another consumer may hold the message: retrying then saves nothing. (A retry that
+        // lands late is harmless: the work is done, at worst the delete fails.)
+        if (Date.now() + waitMs < Math.min(hidden.until, this.stopDeadline)) {
+          this.log.debug("delete failed; retrying while the messages are hidden", { error: errorText(err), attempt });
+          await sleep(waitMs);
+          continue;
+        }
+        this.stats.deleteFailures += jobs.length;
+        this.log.error("delete failed; the messages will be processed again", {
+          error: errorText(err),
+          attempts: attempt + 1,
+          messageIds: jobs.map((j) => j.message.MessageId),
+        });
+        return;
       }
-    } catch (err) {
-      this.stats.deleteFailures += jobs.length;
-      this.log.error("delete failed; the messages will be processed again", {
-        error: errorText(err),
-        messageIds: jobs.map((j) => j.message.MessageId),
-      });
     }
   }
 }
