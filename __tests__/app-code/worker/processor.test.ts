@@ -29,6 +29,8 @@ afterAll(async () => {
   await Promise.all([fauxqs.stop(), agent.close()]);
 });
 
+// The slow cases (retry delays, time limits, a stop window) run side by side: each has its own queue.
+
 /** Bodies are plain ids here; `process` decides per id what happens. */
 function processor(process: (id: string, ctx: ProcessContext) => Promise<void>, parse?: Processor<string>["parse"]): Processor<string> {
   return { name: "test", parse: parse ?? ((body) => ({ ok: true, job: body ?? "" })), process };
@@ -55,7 +57,7 @@ const settled = (queues: LocalQueues, dlqCount: number) => async () => {
   return main.ready + main.inflight + main.delayed === 0 && dlq.ready === dlqCount;
 };
 
-test("process throws for one message: only it is retried (receive count 1, 2, 3), then dead-lettered; the others are deleted once", async () => {
+test.concurrent("process throws for one message: only it is retried (receive count 1, 2, 3), then dead-lettered; the others are deleted once", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "throws", visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
   await send(queues, ["a", "boom", "b", "c"]);
   const boomCounts: number[] = [];
@@ -100,7 +102,7 @@ test("parse that throws counts as a bad body: dead-lettered after maxReceiveCoun
   }
 });
 
-test("a process that ignores its signal is abandoned at MAX_DURATION_SECONDS + 1 s: its message is retried, the slot freed", async () => {
+test.concurrent("a process that ignores its signal is abandoned at MAX_DURATION_SECONDS + 1 s: its message is retried, the slot freed", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "hangs", visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
   await send(queues, ["hang", "a"]);
   let hangs = 0;
@@ -128,7 +130,7 @@ test("a process that ignores its signal is abandoned at MAX_DURATION_SECONDS + 1
   expect(worker.stats).toMatchObject({ processed: 3, failed: 1 });
 }, 15_000);
 
-test("no estimate: at stop a running job goes on until the stop deadline, then its signal aborts and the message is released", async () => {
+test.concurrent("no estimate: at stop a running job goes on until the stop deadline, then its signal aborts and the message is released", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "no-estimate", visibilityTimeoutSeconds: 30 });
   await send(queues, ["long"]);
   let abortedAfterStopMs: number | undefined;
