@@ -23,6 +23,8 @@ export interface FaultProxy {
   readonly mode: FaultMode;
   /** Connections accepted, by the mode they met. */
   readonly accepted: Record<Exclude<FaultMode, "refuse">, number>;
+  /** Connections the faults broke: open ones destroyed, reset or black-holed by a mode change, new ones reset or hung. */
+  readonly disrupted: number;
   setMode(mode: FaultMode): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function startFaultProxy(upstreamPort: number, port = 0): Promise<F
   let mode: FaultMode = "pass";
   const pairs = new Set<Pair>();
   const accepted = { pass: 0, hang: 0, reset: 0 };
+  let disrupted = 0;
 
   const destroy = (pair: Pair, reset = false) => {
     pairs.delete(pair);
@@ -64,11 +67,13 @@ export async function startFaultProxy(upstreamPort: number, port = 0): Promise<F
     client.on("close", () => destroy(pair));
     if (mode === "reset") {
       accepted.reset++;
+      disrupted++;
       destroy(pair, true);
       return;
     }
     if (mode === "hang") {
       accepted.hang++;
+      disrupted++;
       blackHole(pair);
       return;
     }
@@ -110,10 +115,15 @@ export async function startFaultProxy(upstreamPort: number, port = 0): Promise<F
       return mode;
     },
     accepted,
+    get disrupted() {
+      return disrupted;
+    },
     async setMode(next) {
       if (next === mode) return;
       const previous = mode;
       mode = next;
+      // Connections still forwarding (not already black-holed) are broken by refuse, hang and reset alike.
+      if (next !== "pass") disrupted += [...pairs].filter((p) => p.upstream).length;
       if (next === "refuse") {
         const closing = stopListening();
         for (const pair of [...pairs]) destroy(pair);

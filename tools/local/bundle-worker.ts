@@ -8,9 +8,10 @@ import { build } from "esbuild";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-export async function bundleWorker(outfile: string, target = "node20"): Promise<string> {
+/** `entry` (relative to the project) defaults to the image's entry; the chaos tool bundles its recording worker. */
+export async function bundleWorker(outfile: string, target = "node20", entry = "app-code/worker/src/main.ts"): Promise<string> {
   await build({
-    entryPoints: [path.join(ROOT, "app-code/worker/src/main.ts")],
+    entryPoints: [path.join(ROOT, entry)],
     bundle: true,
     platform: "node",
     target,
