@@ -4,6 +4,8 @@
  * Worker class and config loader), with every call it makes counted.
  */
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { execFile } from "node:child_process";
+import { healthCheckArgs } from "../../app-code/shared/heartbeat";
 import { clientTimeouts } from "../../app-code/shared/sdk-timeouts";
 import { loadWorkerConfig } from "../../app-code/worker/src/config";
 import { Log, silentLog } from "../../app-code/worker/src/log";
@@ -54,4 +56,17 @@ export function createLocalWorker(env: LocalEnvironment, workerEnv: Record<strin
   });
   const worker = new Worker(config, { sqs, cloudwatch, log });
   return { worker, sqsCalls, totalCalls: () => sqsCalls.total + worker.metrics.calls + worker.protection.calls };
+}
+
+/**
+ * Runs the container health check of the task definition (the same `node -e` script) against a heartbeat file:
+ * ok, or the one line the check printed.
+ */
+export function runHealthCheck(file: string): Promise<{ ok: boolean; detail: string }> {
+  const [, ...args] = healthCheckArgs(file);
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { timeout: 5000 }, (err, _stdout, stderr) =>
+      resolve({ ok: !err, detail: err ? stderr.trim() || String(err.message) : "ok" }),
+    );
+  });
 }
