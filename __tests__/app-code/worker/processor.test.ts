@@ -77,7 +77,7 @@ test.concurrent("process throws for one message: only it is retried (receive cou
   expect((await queues.dlq()).bodies).toEqual(["boom"]);
   expect(Object.fromEntries(deletes)).toEqual({ a: 1, b: 1, c: 1 });
   expect(worker.stats).toMatchObject({ processed: 3, failed: 3, invalid: 0 });
-}, 15_000);
+});
 
 test("parse that throws counts as a bad body: dead-lettered after maxReceiveCount, its reason logged bounded", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "parse-throws", maxReceiveCount: 2 });
@@ -128,7 +128,7 @@ test.concurrent("a process that ignores its signal is abandoned at MAX_DURATION_
   expect(hangs).toBe(1);
   expect(Object.fromEntries(deletes)).toEqual({ a: 1, b: 1, hang: 1 });
   expect(worker.stats).toMatchObject({ processed: 3, failed: 1 });
-}, 15_000);
+});
 
 test.concurrent("no estimate: at stop a running job goes on until the stop deadline, then its signal aborts and the message is released", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "no-estimate", visibilityTimeoutSeconds: 30 });
