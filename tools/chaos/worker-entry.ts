@@ -5,6 +5,8 @@
  * was processed, and what was processed twice. Also the example of embedding the worker with a processor of one's
  * own (see processor.ts).
  */
+// First, as in main.ts: a stop signal while the rest loads exits 0.
+import "../../app-code/worker/src/exit-while-loading";
 import { appendFileSync } from "node:fs";
 import { WorkMessage } from "../../app-code/shared/work-message";
 import { Processor } from "../../app-code/worker/src/processor";

@@ -159,6 +159,27 @@ test.concurrent("no estimate: at stop a running job goes on until the stop deadl
   expect(await queues.main()).toMatchObject({ ready: 1, inflight: 0 });
 });
 
+test("stop ends within the stop timeout even when the last metric flush never gets an answer", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "flush-hangs" });
+  await send(queues, ["a"]);
+  const sqs = localSqsClient(fauxqs.endpoint);
+  const config = loadWorkerConfig({ QUEUE_URL: queues.queueUrl, RECEIVE_WAIT_SECONDS: "0", STOP_TIMEOUT_SECONDS: "2" });
+  const warnings: string[] = [];
+  const worker = new Worker(config, {
+    sqs,
+    cloudwatch: { send: () => new Promise(() => undefined) },
+    log: { ...silentLog, warn: (m) => void warnings.push(m) },
+    processor: processor(async () => undefined),
+  });
+  await worker.start();
+  await waitFor("processed", () => worker.stats.processed === 1, 5000, () => worker.stats);
+  const t0 = Date.now();
+  await worker.stop("test");
+  // ECS would SIGKILL at 2 s.
+  expect(Date.now() - t0).toBeLessThan(2000);
+  expect(warnings).toContain("metric flush or protection off cut short by the stop timeout");
+});
+
 test("TASK_PROTECTION=false: no protection call even with ECS_AGENT_URI set", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "no-protection" });
   await send(queues, ["a", "b"]);

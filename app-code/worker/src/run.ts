@@ -8,6 +8,7 @@ import { errorText } from "../../shared/preview";
 import { clientTimeouts } from "../../shared/sdk-timeouts";
 import { createSqsClient } from "../../shared/sqs-client";
 import { loadWorkerConfig } from "./config";
+import { exitWhileLoading } from "./exit-while-loading";
 import { ProcessorFactory } from "./processor";
 import { processorFromEnv } from "./processors";
 import { Worker } from "./worker";
@@ -28,8 +29,8 @@ export async function runWorkerProcess(factory?: ProcessorFactory): Promise<void
         process.exit(1);
       });
   };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  process.off("SIGTERM", exitWhileLoading).on("SIGTERM", onSignal);
+  process.off("SIGINT", exitWhileLoading).on("SIGINT", onSignal);
   try {
     const env = process.env;
     const config = loadWorkerConfig(env);

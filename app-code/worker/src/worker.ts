@@ -218,8 +218,11 @@ export class Worker {
   private async doStop(reason: string): Promise<void> {
     const { config, log } = this;
     this.stopping = true;
+    const stopAt = Date.now();
     const marginMs = Math.min(10_000, config.stopTimeoutSeconds * 250);
-    const deadline = Date.now() + config.stopTimeoutSeconds * 1000 - marginMs;
+    const deadline = stopAt + config.stopTimeoutSeconds * 1000 - marginMs;
+    // ECS sends SIGKILL at the stop timeout: everything, the last flush included, must be over before.
+    const exitBy = stopAt + config.stopTimeoutSeconds * 1000 - Math.min(1000, marginMs / 2);
     this.stopDeadline = deadline;
     this.stopSignal.abort();
     let aborted = 0;
@@ -238,13 +241,16 @@ export class Worker {
       // Wait for a pending long poll (its messages are processed if they fit, released otherwise) and for the batch
       // in hand. Polled here at 50 ms rather than through sqs-consumer's pollingCompleteWaitTimeMs, which checks
       // once a second.
-      const giveUp = Date.now() + config.stopTimeoutSeconds * 1000;
+      // Half the margin after the deadline: time for the releases of what the deadline aborted.
+      const giveUp = deadline + marginMs / 2;
       while (this.consumer.status.isPolling && Date.now() < giveUp) await sleep(50);
       if (this.consumer.status.isPolling) log.warn("stop timeout reached with a batch still in hand; its messages reappear after their visibility timeout");
     }
     clearTimeout(atDeadline);
-    await this.metrics.stop();
-    await this.protection.unprotect();
+    const finalSteps = Promise.all([this.metrics.stop(), this.protection.unprotect()]).then(() => true);
+    if (!(await Promise.race([finalSteps, sleep(Math.max(0, exitBy - Date.now()), false)]))) {
+      log.warn("metric flush or protection off cut short by the stop timeout");
+    }
     await this.liveness.stop();
     log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
   }
