@@ -179,10 +179,16 @@ export class WorkerPool {
     this.spawn(i);
   }
 
-  /** SIGTERM worker `i`, wait for it to exit (drain), record how long that took, start a new one. */
+  /**
+   * SIGTERM worker `i` once it runs (a storm models scale-in of running tasks), wait for it to exit (drain), record
+   * how long that took, start a new one.
+   */
   async terminate(i: number, restart = true): Promise<void> {
     const child = this.children[i];
     if (!child || !running(child)) return;
+    const end = performance.now() + 10_000;
+    while (!this.started.has(child) && running(child) && performance.now() < end) await sleep(20);
+    if (!running(child)) return;
     const t0 = performance.now();
     const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
     this.signalled.add(child);
