@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
@@ -430,6 +432,7 @@ describe("sqs-dynamic-target-tracking stack", () => {
         MAX_DURATION_SECONDS: "60",
         STOP_TIMEOUT_SECONDS: "120",
         TMPDIR: "/scratch",
+        HEARTBEAT_FILE: "/scratch/worker-heartbeat.json",
       });
     });
 
@@ -449,6 +452,25 @@ describe("sqs-dynamic-target-tracking stack", () => {
       expect(made).toBeLessThan(volume);
       const firstUser = instructions.findIndex((i) => i.keyword === "USER");
       expect(firstUser === -1 || made < firstUser).toBe(true);
+    });
+
+    it("has a health check that fails when the worker's heartbeat (on the writable scratch volume) is stale", () => {
+      expect(container.healthCheck).toMatchObject({ interval: 30, timeout: 5, retries: 3, startPeriod: 60 });
+      const [form, cmd, flag, script, file] = container.healthCheck.command as string[];
+      expect([form, cmd, flag, file]).toEqual(["CMD", "node", "-e", env.HEARTBEAT_FILE]);
+      expect(container.mountPoints.some((m: { containerPath: string; readOnly: boolean }) => file.startsWith(`${m.containerPath}/`) && !m.readOnly)).toBe(true);
+      // The synthesized command itself, run against a fresh and a stale heartbeat.
+      const dir = mkdtempSync(path.join(tmpdir(), "health-"));
+      try {
+        const run = (lastCallAt: number) => {
+          writeFileSync(path.join(dir, "hb.json"), JSON.stringify({ lastCallAt, maxAgeSeconds: 60 }));
+          return spawnSync(process.execPath, [flag, script, path.join(dir, "hb.json")]).status;
+        };
+        expect(run(Date.now() - 10_000)).toBe(0);
+        expect(run(Date.now() - 120_000)).toBe(1);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("runs as service ecsdemo-queue in the private subnets with ECS Exec, desired count left to autoscaling", () => {

@@ -117,7 +117,10 @@ describe("sqs-queue-depth-tracking stack", () => {
         WORKER_CONCURRENCY: "1",
         STOP_TIMEOUT_SECONDS: "120",
         TMPDIR: "/scratch",
+        HEARTBEAT_FILE: "/scratch/worker-heartbeat.json",
       });
+      // The shared worker's liveness check (QueueWorkerService), so ECS replaces a task whose poll loop is stuck.
+      expect(worker.healthCheck).toMatchObject({ interval: 30, retries: 3, startPeriod: 60 });
     });
 
     it("is 512 CPU / 1024 MiB, pinned image tag, 120 s to drain after SIGTERM, 30 days of logs", () => {

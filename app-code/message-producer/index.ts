@@ -4,6 +4,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { clientTimeouts } from "../shared/sdk-timeouts";
 import { createSqsClient } from "../shared/sqs-client";
 import { countFromEvent, loadProducerConfig, produce, SendResult } from "./producer";
 
@@ -14,7 +15,8 @@ let sqs: SQSClient | undefined;
 export const handler = async (event: unknown): Promise<SendResult> => {
   const config = loadProducerConfig(process.env);
   const count = countFromEvent(event, config);
-  sqs ??= createSqsClient();
+  // It never long-polls: the ordinary request timeout.
+  sqs ??= createSqsClient(process.env, clientTimeouts());
   const result = await produce(sqs, config, count);
   if (result.failed > 0) {
     logger.error("some messages could not be sent", { ...result, queueUrl: config.queueUrl });

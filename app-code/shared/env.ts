@@ -29,6 +29,8 @@ export interface NumberRule {
   integer?: boolean;
   /** When true, min itself is not allowed (for "> 0" settings). */
   exclusiveMin?: boolean;
+  /** Appended to the error, e.g. why the bound is what it is. */
+  why?: string;
 }
 
 export function readNumber(env: Env, name: string, rule: NumberRule): number {
@@ -39,7 +41,7 @@ export function readNumber(env: Env, name: string, rule: NumberRule): number {
   if (!Number.isFinite(value) || !lowOk || value > rule.max || (rule.integer && !Number.isInteger(value))) {
     const kind = rule.integer ? "an integer" : "a number";
     const low = rule.exclusiveMin ? `greater than ${rule.min}` : `from ${rule.min}`;
-    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected ${kind} ${low} up to ${rule.max}`);
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is invalid: expected ${kind} ${low} up to ${rule.max}${rule.why ? ` (${rule.why})` : ""}`);
   }
   return value;
 }

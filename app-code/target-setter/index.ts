@@ -5,11 +5,12 @@
 import { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { Logger } from "@aws-lambda-powertools/logger";
+import { clientTimeouts } from "../shared/sdk-timeouts";
 import { loadTargetSetterConfig, runTargetSetter, TargetSetterResult } from "./setter";
 
 export const logger = new Logger({ serviceName: "target-setter" });
-const cloudwatch = new CloudWatchClient({});
-const autoscaling = new ApplicationAutoScalingClient({});
+const cloudwatch = new CloudWatchClient(clientTimeouts());
+const autoscaling = new ApplicationAutoScalingClient(clientTimeouts());
 
 export const handler = async (): Promise<TargetSetterResult> => {
   try {

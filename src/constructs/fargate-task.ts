@@ -44,6 +44,8 @@ export interface FargateTaskProps {
   readonly kind?: string;
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /** The container's health check (ECS replaces a task whose essential container turns unhealthy). @default none */
+  readonly healthCheck?: { readonly command: string[]; readonly interval: number; readonly timeout: number; readonly retries: number; readonly startPeriod: number };
 }
 
 /** What a Fargate task definition comes with here. */
@@ -168,6 +170,7 @@ export function fargateTaskParts(scope: Construct, props: FargateTaskProps, exec
         user: "1000:1000",
         readonlyRootFilesystem: true,
         stopTimeout,
+        ...(props.healthCheck ? { healthCheck: props.healthCheck } : {}),
         environment: Object.entries(environment)
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(([name, value]) => ({ name, value })),

@@ -16,9 +16,14 @@ export const IMAGE_ENTRIES = {
   job: "task-per-message/job/main.ts",
 } as const;
 
-export async function bundleImageEntry(entry: keyof typeof IMAGE_ENTRIES, outfile: string, target = "node20"): Promise<string> {
+export function bundleImageEntry(entry: keyof typeof IMAGE_ENTRIES, outfile: string, target = "node20"): Promise<string> {
+  return bundleWorker(outfile, target, path.join("app-code", IMAGE_ENTRIES[entry]));
+}
+
+/** `entry` (relative to the project) defaults to the image's worker entry; the chaos tool bundles its recording worker. */
+export async function bundleWorker(outfile: string, target = "node20", entry = path.join("app-code", IMAGE_ENTRIES.worker)): Promise<string> {
   await build({
-    entryPoints: [path.join(ROOT, "app-code", IMAGE_ENTRIES[entry])],
+    entryPoints: [path.join(ROOT, entry)],
     bundle: true,
     platform: "node",
     target,
@@ -27,8 +32,4 @@ export async function bundleImageEntry(entry: keyof typeof IMAGE_ENTRIES, outfil
     logLevel: "silent",
   });
   return outfile;
-}
-
-export function bundleWorker(outfile: string, target = "node20"): Promise<string> {
-  return bundleImageEntry("worker", outfile, target);
 }

@@ -2,7 +2,7 @@
  * A FIFO work queue and its dead-letter queue on a local fauxqs server, plus an SQS client pointed at it that
  * counts its calls by operation. Shared by the tests, `npm run local` and `npm run bench:worker`.
  */
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient, SQSClientConfig } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "../../app-code/shared/sqs-client";
 import { FauxqsProcess, QueueSnapshot } from "./fauxqs";
 
@@ -64,12 +64,13 @@ export interface LocalQueues {
   dlq(): Promise<QueueSnapshot>;
 }
 
-/** A fresh SQS client for the local server (each worker under test gets its own). */
-export function localSqsClient(endpoint: string): SQSClient {
+/** A fresh SQS client for the local server (each worker under test gets its own); `config` adds to it. */
+export function localSqsClient(endpoint: string, config: SQSClientConfig = {}): SQSClient {
   const env = localAwsEnv(endpoint);
   return createSqsClient(env, {
     region: env.AWS_REGION,
     credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    ...config,
   });
 }
 

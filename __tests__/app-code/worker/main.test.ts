@@ -5,6 +5,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import { AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
@@ -101,3 +102,32 @@ test("SIGTERM mid-message: the message that fits finishes, the one that does not
   expect(await queues.main()).toMatchObject({ ready: 0, inflight: 0, delayed: 0 });
   expect(await queues.dlq()).toMatchObject({ ready: 0 });
 }, 20_000);
+
+test("SIGTERM while the worker is still starting (its first call unanswered) exits 0 at once", async () => {
+  // Accepts connections and never answers: start() waits on GetQueueAttributes.
+  const silent = createServer((s) => s.resume());
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  const starting = spawn(process.execPath, ["--no-warnings", bundle], {
+    cwd: tmp,
+    env: { PATH: process.env.PATH, ...localAwsEnv(endpoint), QUEUE_URL: `${endpoint}/000000000000/q.fifo` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  starting.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  try {
+    // Loaded and waiting on the unanswered call (the request timeout is 30 s).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(starting.exitCode).toBeNull();
+    const exited = once(starting, "exit");
+    const t0 = Date.now();
+    starting.kill("SIGTERM");
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(stdout).not.toContain("worker started");
+  } finally {
+    if (starting.exitCode === null) starting.kill("SIGKILL");
+    silent.close();
+  }
+});

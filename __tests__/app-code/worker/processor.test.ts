@@ -29,6 +29,8 @@ afterAll(async () => {
   await Promise.all([fauxqs.stop(), agent.close()]);
 });
 
+// The slow cases (retry delays, time limits, a stop window) run side by side: each has its own queue.
+
 /** Bodies are plain ids here; `process` decides per id what happens. */
 function processor(process: (id: string, ctx: ProcessContext) => Promise<void>, parse?: Processor<string>["parse"]): Processor<string> {
   return { name: "test", parse: parse ?? ((body) => ({ ok: true, job: body ?? "" })), process };
@@ -55,7 +57,7 @@ const settled = (queues: LocalQueues, dlqCount: number) => async () => {
   return main.ready + main.inflight + main.delayed === 0 && dlq.ready === dlqCount;
 };
 
-test("process throws for one message: only it is retried (receive count 1, 2, 3), then dead-lettered; the others are deleted once", async () => {
+test.concurrent("process throws for one message: only it is retried (receive count 1, 2, 3), then dead-lettered; the others are deleted once", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "throws", visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
   await send(queues, ["a", "boom", "b", "c"]);
   const boomCounts: number[] = [];
@@ -75,7 +77,7 @@ test("process throws for one message: only it is retried (receive count 1, 2, 3)
   expect((await queues.dlq()).bodies).toEqual(["boom"]);
   expect(Object.fromEntries(deletes)).toEqual({ a: 1, b: 1, c: 1 });
   expect(worker.stats).toMatchObject({ processed: 3, failed: 3, invalid: 0 });
-}, 15_000);
+});
 
 test("parse that throws counts as a bad body: dead-lettered after maxReceiveCount, its reason logged bounded", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "parse-throws", maxReceiveCount: 2 });
@@ -100,7 +102,7 @@ test("parse that throws counts as a bad body: dead-lettered after maxReceiveCoun
   }
 });
 
-test("a process that ignores its signal is abandoned at MAX_DURATION_SECONDS + 1 s: its message is retried, the slot freed", async () => {
+test.concurrent("a process that ignores its signal is abandoned at MAX_DURATION_SECONDS + 1 s: its message is retried, the slot freed", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "hangs", visibilityTimeoutSeconds: 1, maxReceiveCount: 3 });
   await send(queues, ["hang", "a"]);
   let hangs = 0;
@@ -126,9 +128,9 @@ test("a process that ignores its signal is abandoned at MAX_DURATION_SECONDS + 1
   expect(hangs).toBe(1);
   expect(Object.fromEntries(deletes)).toEqual({ a: 1, b: 1, hang: 1 });
   expect(worker.stats).toMatchObject({ processed: 3, failed: 1 });
-}, 15_000);
+});
 
-test("no estimate: at stop a running job goes on until the stop deadline, then its signal aborts and the message is released", async () => {
+test.concurrent("no estimate: at stop a running job goes on until the stop deadline, then its signal aborts and the message is released", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "no-estimate", visibilityTimeoutSeconds: 30 });
   await send(queues, ["long"]);
   let abortedAfterStopMs: number | undefined;
@@ -155,6 +157,27 @@ test("no estimate: at stop a running job goes on until the stop deadline, then i
   expect(abortedAfterStopMs).toBeGreaterThanOrEqual(1400);
   expect(worker.stats).toMatchObject({ processed: 0, released: 1, failed: 0 });
   expect(await queues.main()).toMatchObject({ ready: 1, inflight: 0 });
+});
+
+test("stop ends within the stop timeout even when the last metric flush never gets an answer", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "flush-hangs" });
+  await send(queues, ["a"]);
+  const sqs = localSqsClient(fauxqs.endpoint);
+  const config = loadWorkerConfig({ QUEUE_URL: queues.queueUrl, RECEIVE_WAIT_SECONDS: "0", STOP_TIMEOUT_SECONDS: "2" });
+  const warnings: string[] = [];
+  const worker = new Worker(config, {
+    sqs,
+    cloudwatch: { send: () => new Promise(() => undefined) },
+    log: { ...silentLog, warn: (m) => void warnings.push(m) },
+    processor: processor(async () => undefined),
+  });
+  await worker.start();
+  await waitFor("processed", () => worker.stats.processed === 1, 5000, () => worker.stats);
+  const t0 = Date.now();
+  await worker.stop("test");
+  // ECS would SIGKILL at 2 s.
+  expect(Date.now() - t0).toBeLessThan(2000);
+  expect(warnings).toContain("metric flush or protection off cut short by the stop timeout");
 });
 
 test("TASK_PROTECTION=false: no protection call even with ECS_AGENT_URI set", async () => {

@@ -10,10 +10,12 @@ import { Consumer } from "sqs-consumer";
 import { metricDimensions } from "../../shared/app-metric";
 import { errorText } from "../../shared/preview";
 import { WorkerConfig } from "./config";
+import { Liveness } from "./liveness";
 import { Log, safeLog } from "./log";
 import { MetricSender, MetricsPublisher } from "./metrics-publisher";
 import { ParseResult, Processor } from "./processor";
 import { createSleepProcessor } from "./processors/sleep";
+import { ReceiveBackoff } from "./receive-backoff";
 import { protectionMinutesFor, TaskProtection } from "./task-protection";
 
 export interface WorkerDeps {
@@ -36,6 +38,8 @@ export interface WorkerStats {
   /** Made visible again at shutdown without being processed. */
   released: number;
   deleteFailures: number;
+  /** Receives that failed (after the SDK's own retries); each is followed by a backoff. */
+  receiveErrors: number;
 }
 
 type Outcome = "done" | "failed" | "aborted";
@@ -59,6 +63,16 @@ interface Job {
 /** Grace past MAX_DURATION_SECONDS before a job is aborted, so a job of exactly the maximum still ends by itself. */
 const TIME_LIMIT_GRACE_MS = 1000;
 
+/** Backoff of a DeleteMessageBatch retried after a failure of the whole call. */
+const DELETE_RETRY_BASE_MS = 250;
+const DELETE_RETRY_MAX_MS = 2000;
+
+/** Thrown by the pre-receive hook to skip a receive once the worker is stopping (sqs-consumer reports it as an error). */
+const SKIP_RECEIVE = "receive skipped: the worker is stopping";
+
+/** Middleware names must be unique per client; tests may hand one client to several workers. */
+let middlewareSerial = 0;
+
 /**
  * The queue worker. sqs-consumer runs the long-poll loop and receives at most `concurrency` messages, only when
  * every slot is free (no prefetch: a prefetched message is hidden from ApproximateNumberOfMessagesVisible, which
@@ -67,9 +81,13 @@ const TIME_LIMIT_GRACE_MS = 1000;
  * DeleteMessageBatch per batch, metrics, task protection and the shutdown decisions.
  */
 export class Worker {
-  readonly stats: WorkerStats = { received: 0, processed: 0, invalid: 0, failed: 0, released: 0, deleteFailures: 0 };
+  readonly stats: WorkerStats = { received: 0, processed: 0, invalid: 0, failed: 0, released: 0, deleteFailures: 0, receiveErrors: 0 };
   readonly metrics: MetricsPublisher;
   readonly protection: TaskProtection;
+  readonly backoff: ReceiveBackoff;
+  readonly liveness: Liveness;
+  /** Aborted at stop: ends a backoff wait at once. */
+  private readonly stopSignal = new AbortController();
   readonly processor: Processor<any>;
   private readonly log: Log;
   private consumer?: Consumer;
@@ -101,15 +119,41 @@ export class Worker {
       expiresInMinutes: protectionMinutesFor(config.concurrency, config.maxDurationSeconds),
       log: this.log,
     });
+    this.backoff = new ReceiveBackoff({ log: this.log });
+    this.liveness = new Liveness({
+      file: config.heartbeatFile,
+      maxAgeSeconds: config.heartbeatMaxAgeSeconds,
+      log: this.log,
+      busy: () => [...this.active].some((job) => job.started && job.outcome === undefined),
+      // A stuck loop must not keep the task from being scaled in.
+      onStall: () => void this.protection.unprotect(),
+    });
+    // Every completed attempt of every SQS call (inside the SDK's retries, so a call retried after a timeout still
+    // shows progress per attempt) is progress of the loop.
+    deps.sqs.middlewareStack.add(
+      (next) => async (args) => {
+        try {
+          return await next(args);
+        } finally {
+          this.liveness.beat();
+        }
+      },
+      { step: "deserialize", name: `workerLiveness${++middlewareSerial}` },
+    );
   }
 
-  /** Reads the queue's visibility timeout (fails fast on a wrong URL or missing permission) and starts polling. */
+  /**
+   * Reads the queue's visibility timeout (fails fast on a wrong URL or missing permission: the container exits 1
+   * and ECS starts another) and starts polling.
+   */
   async start(): Promise<void> {
     const { config, deps, log } = this;
     const attrs = await deps.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: config.queueUrl, AttributeNames: ["VisibilityTimeout"] }),
     );
     this.visibilityTimeoutSeconds = Number(attrs.Attributes?.VisibilityTimeout ?? 30);
+    // Stopped while reading the queue: nothing in hand, nothing to start.
+    if (this.stopping) return;
     const consumer = Consumer.create({
       queueUrl: config.queueUrl,
       sqs: deps.sqs,
@@ -122,19 +166,42 @@ export class Worker {
       // Group: for running the messages of one FIFO group in order (see handleBatch). Receive count: for the
       // processor and the retry delay of a failed message.
       messageSystemAttributeNames: ["MessageGroupId", "ApproximateReceiveCount"],
+      // Every receive error pauses through our backoff, sqs-consumer's own 10 s pause for its list of errors would
+      // come on top.
+      authenticationErrorTimeout: 0,
+      preReceiveMessageCallback: () => this.beforeReceive(),
+      postReceiveMessageCallback: async () => this.backoff.success(),
     });
-    consumer.on("error", (err) => log.error("SQS error", { error: errorText(err), queueUrl: config.queueUrl }));
+    consumer.on("error", (err, messages) => {
+      if (messages !== undefined) {
+        log.error("SQS error", { error: errorText(err), queueUrl: config.queueUrl });
+      } else if (!this.stopping) {
+        // A receive failed (the only error without messages).
+        this.stats.receiveErrors++;
+        this.backoff.failure(err);
+      }
+    });
     consumer.on("empty", () => void this.protection.unprotect());
     this.consumer = consumer;
     this.metrics.start();
     consumer.start();
+    this.liveness.start();
     log.info("worker started", {
       queueUrl: config.queueUrl,
       processor: this.processor.name,
       concurrency: config.concurrency,
       visibilityTimeoutSeconds: this.visibilityTimeoutSeconds,
       taskProtection: this.protection.enabled,
+      heartbeatFile: config.heartbeatFile,
     });
+  }
+
+  /** Waits out the backoff after a failed receive; skips the receive once stopping. */
+  private async beforeReceive(): Promise<void> {
+    if (this.backoff.delayMs > 0 && !this.stopping) {
+      await sleep(this.backoff.delayMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
+    }
+    if (this.stopping) throw new Error(SKIP_RECEIVE);
   }
 
   /**
@@ -151,9 +218,13 @@ export class Worker {
   private async doStop(reason: string): Promise<void> {
     const { config, log } = this;
     this.stopping = true;
+    const stopAt = Date.now();
     const marginMs = Math.min(10_000, config.stopTimeoutSeconds * 250);
-    const deadline = Date.now() + config.stopTimeoutSeconds * 1000 - marginMs;
+    const deadline = stopAt + config.stopTimeoutSeconds * 1000 - marginMs;
+    // ECS sends SIGKILL at the stop timeout: everything, the last flush included, must be over before.
+    const exitBy = stopAt + config.stopTimeoutSeconds * 1000 - Math.min(1000, marginMs / 2);
     this.stopDeadline = deadline;
+    this.stopSignal.abort();
     let aborted = 0;
     // Started work that cannot end in time is released now; work still waiting behind its FIFO group decides
     // when its turn comes (it may fit by then); work without an estimate runs until the deadline.
@@ -170,13 +241,17 @@ export class Worker {
       // Wait for a pending long poll (its messages are processed if they fit, released otherwise) and for the batch
       // in hand. Polled here at 50 ms rather than through sqs-consumer's pollingCompleteWaitTimeMs, which checks
       // once a second.
-      const giveUp = Date.now() + config.stopTimeoutSeconds * 1000;
+      // Half the margin after the deadline: time for the releases of what the deadline aborted.
+      const giveUp = deadline + marginMs / 2;
       while (this.consumer.status.isPolling && Date.now() < giveUp) await sleep(50);
       if (this.consumer.status.isPolling) log.warn("stop timeout reached with a batch still in hand; its messages reappear after their visibility timeout");
     }
     clearTimeout(atDeadline);
-    await this.metrics.stop();
-    await this.protection.unprotect();
+    const finalSteps = Promise.all([this.metrics.stop(), this.protection.unprotect()]).then(() => true);
+    if (!(await Promise.race([finalSteps, sleep(Math.max(0, exitBy - Date.now()), false)]))) {
+      log.warn("metric flush or protection off cut short by the stop timeout");
+    }
+    await this.liveness.stop();
     log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
   }
 
@@ -205,12 +280,14 @@ export class Worker {
       // Visible again at once: the receive count climbs to maxReceiveCount quickly, SQS moves the message to the
       // DLQ, and its FIFO group is not blocked for a whole visibility timeout per attempt.
       const releasingInvalid = this.release(invalid.map((message) => ({ message, seconds: 0 })));
-      const heartbeat = this.startHeartbeat(jobs);
+      // Until when the batch's messages are hidden from other consumers: extended by each heartbeat.
+      const hidden = { until: Date.now() + this.visibilityTimeoutSeconds * 1000 };
+      const heartbeat = this.startHeartbeat(jobs, hidden);
       // A message that will not be deleted goes back the moment that is known, not when the rest of the batch
       // (which may run until the stop deadline) is done.
       const outcomes = await Promise.all(jobs.map((job) => this.settle(job)));
       clearInterval(heartbeat);
-      await Promise.all([releasingInvalid, this.deleteFinished(jobs.filter((_, i) => outcomes[i] === "done"))]);
+      await Promise.all([releasingInvalid, this.deleteFinished(jobs.filter((_, i) => outcomes[i] === "done"), hidden)]);
     } catch (err) {
       // Not reached by anything a message can do (each has its own boundary); kept so the loop never dies. Messages
       // not deleted come back after their visibility timeout.
@@ -340,15 +417,17 @@ export class Worker {
   }
 
   /** Keeps messages of a long batch invisible: renews at half the queue's visibility timeout, until the batch ends. */
-  private startHeartbeat(jobs: Job[]): NodeJS.Timeout | undefined {
+  private startHeartbeat(jobs: Job[], hidden: { until: number }): NodeJS.Timeout | undefined {
     if (jobs.length === 0 || this.visibilityTimeoutSeconds < 1) return undefined;
     const timeout = this.visibilityTimeoutSeconds;
     return setInterval(() => {
       // Finished messages are held until the batch's delete; handed-back ones must stay visible.
       const held = jobs.filter((j) => (j.outcome === undefined || j.outcome === "done") && !j.abort.signal.aborted);
       if (held.length === 0) return;
-      this.changeVisibility(held.map((j) => ({ message: j.message, seconds: timeout }))).catch((err) =>
-        this.log.error("visibility extension failed", { error: errorText(err) }),
+      const sentAt = Date.now();
+      this.changeVisibility(held.map((j) => ({ message: j.message, seconds: timeout }))).then(
+        () => (hidden.until = Math.max(hidden.until, sentAt + timeout * 1000)),
+        (err) => this.log.error("visibility extension failed", { error: errorText(err) }),
       );
     }, (timeout * 1000) / 2);
   }
@@ -386,31 +465,48 @@ export class Worker {
     return call;
   }
 
-  private async deleteFinished(jobs: Job[]): Promise<void> {
+  /**
+   * One DeleteMessageBatch for the batch's finished messages. A call that fails as a whole (endpoint refusing,
+   * timing out, resetting) is retried with backoff for as long as the messages are certainly still hidden (and
+   * before the stop deadline): each retry that gets through saves running the work again.
+   */
+  private async deleteFinished(jobs: Job[], hidden: { until: number }): Promise<void> {
     if (jobs.length === 0) return;
-    try {
-      const res = await this.deps.sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.config.queueUrl,
-          Entries: jobs.map((j, i) => ({ Id: String(i), ReceiptHandle: j.message.ReceiptHandle })),
-        }),
-      );
-      const failedIds = new Set((res.Failed ?? []).map((f) => f.Id));
-      jobs.forEach((job, i) => {
-        if (failedIds.has(String(i))) return;
-        this.stats.processed++;
-        this.metrics.record(job.elapsedSeconds);
-      });
-      if (failedIds.size > 0) {
-        this.stats.deleteFailures += failedIds.size;
-        this.log.error("delete failed; the message will be processed again", { failed: res.Failed });
+    const command = new DeleteMessageBatchCommand({
+      QueueUrl: this.config.queueUrl,
+      Entries: jobs.map((j, i) => ({ Id: String(i), ReceiptHandle: j.message.ReceiptHandle })),
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.deps.sqs.send(command);
+        const failedIds = new Set((res.Failed ?? []).map((f) => f.Id));
+        jobs.forEach((job, i) => {
+          if (failedIds.has(String(i))) return;
+          this.stats.processed++;
+          this.metrics.record(job.elapsedSeconds);
+        });
+        if (failedIds.size > 0) {
+          this.stats.deleteFailures += failedIds.size;
+          this.log.error("delete failed; the message will be processed again", { failed: res.Failed });
+        }
+        return;
+      } catch (err) {
+        const waitMs = Math.min(DELETE_RETRY_MAX_MS, DELETE_RETRY_BASE_MS * 2 ** attempt);
+        // Past `hidden.until` another consumer may hold the message: retrying then saves nothing. (A retry that
+        // lands late is harmless: the work is done, at worst the delete fails.)
+        if (Date.now() + waitMs < Math.min(hidden.until, this.stopDeadline)) {
+          this.log.debug("delete failed; retrying while the messages are hidden", { error: errorText(err), attempt });
+          await sleep(waitMs);
+          continue;
+        }
+        this.stats.deleteFailures += jobs.length;
+        this.log.error("delete failed; the messages will be processed again", {
+          error: errorText(err),
+          attempts: attempt + 1,
+          messageIds: jobs.map((j) => j.message.MessageId),
+        });
+        return;
       }
-    } catch (err) {
-      this.stats.deleteFailures += jobs.length;
-      this.log.error("delete failed; the messages will be processed again", {
-        error: errorText(err),
-        messageIds: jobs.map((j) => j.message.MessageId),
-      });
     }
   }
 }
