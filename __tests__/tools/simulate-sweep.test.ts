@@ -13,7 +13,11 @@ import {
   sweepTables,
 } from "../../tools/simulate-sweep";
 
-const strategies = builtInStrategies(testSettings("sqs-dynamic-target-tracking")).filter((s) => DEFAULT_SWEEP_STRATEGIES.includes(s.name));
+const strategies = builtInStrategies({
+  "sqs-dynamic-target-tracking": testSettings("sqs-dynamic-target-tracking"),
+  "sqs-queue-depth-tracking": testSettings("sqs-queue-depth-tracking"),
+  "sqs-scale-to-zero": testSettings("sqs-scale-to-zero"),
+}).filter((s) => DEFAULT_SWEEP_STRATEGIES.includes(s.name));
 
 test("the sweep moves one assumption at a time over the values the issue names", () => {
   expect(SWEEP.map((d) => d.values)).toEqual([
