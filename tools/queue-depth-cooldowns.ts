@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AWSTUT_PUBLISHED, queueDepthTrackingModel } from "../src/scaling/queue-depth-tracking";
 import { loadSettings } from "../src/settings";
-import { queueDepthStrategy } from "./simulator/pattern-strategies";
+import { QUEUE_DEPTH_AWSTUT, queueDepthStrategy } from "./simulator/pattern-strategies";
 import { awstutWorkload } from "./simulator/workloads";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -44,10 +44,10 @@ function main(): void {
     return file;
   });
   const strategies = [
-    queueDepthStrategy("awstut-published", "the source: target 3, 1..3, cooldowns 0/0, no protection or heartbeat, no DLQ", AWSTUT_PUBLISHED),
+    queueDepthStrategy("awstut-published", "the source: target 3, 1..3, cooldowns 0/0, no protection or heartbeat, no DLQ", AWSTUT_PUBLISHED, QUEUE_DEPTH_AWSTUT.taskSize),
     ...COOLDOWNS.map(([out, inn]) => {
       const m = queueDepthTrackingModel({ ...settings, scaleOutCooldownSeconds: out, scaleInCooldownSeconds: inn });
-      return queueDepthStrategy(`stack-${out}-${inn}`, `this stack, cooldowns out ${out} s / in ${inn} s`, m);
+      return queueDepthStrategy(`stack-${out}-${inn}`, `this stack, cooldowns out ${out} s / in ${inn} s`, m, { cpuUnits: settings.cpu, memoryMiB: settings.memory });
     }),
   ];
   const strategyFile = path.join(OUT, "strategies.json");

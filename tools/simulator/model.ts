@@ -54,7 +54,10 @@ export interface ModelOptions {
   readonly metricDelayMinutes?: number;
   /** Largest share of the capacity one target-tracking scale-in removes (at least 1 task). Default 0.1. */
   readonly scaleInMaxFraction?: number;
-  /** Fargate price per task-hour in USD. Default: 0.25 vCPU × $0.04048 + 0.5 GB × $0.004445 (Linux/x86, us-west-2). */
+  /**
+   * Fargate price per task-hour in USD, for every strategy. Default: the strategy's task size (`taskSize`) at
+   * $0.04048 per vCPU-hour and $0.004445 per GB-hour (Linux/x86, us-west-2), else 0.25 vCPU and 0.5 GB.
+   */
   readonly taskHourPrice?: number;
   /** Latency goal used for "share over goal". Default: the strategy's target setter latency, else 60 s. */
   readonly desiredLatencySeconds?: number;
@@ -62,7 +65,9 @@ export interface ModelOptions {
 
 export const DEFAULT_STARTUP_DELAY_SECONDS = 60;
 export const DEFAULT_SAMPLE_OFFSET_SECONDS = 30;
-export const DEFAULT_TASK_HOUR_PRICE = 0.25 * 0.04048 + 0.5 * 0.004445;
+export const FARGATE_VCPU_HOUR_PRICE = 0.04048;
+export const FARGATE_GB_HOUR_PRICE = 0.004445;
+export const DEFAULT_TASK_HOUR_PRICE = 0.25 * FARGATE_VCPU_HOUR_PRICE + 0.5 * FARGATE_GB_HOUR_PRICE;
 
 /** One point per simulated minute (the CloudWatch datapoints the policies saw, and the capacity). */
 export interface MinuteSeries {
@@ -241,7 +246,10 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   const startupDelay = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;
   const delay = options.metricDelayMinutes ?? 0;
-  const price = options.taskHourPrice ?? DEFAULT_TASK_HOUR_PRICE;
+  const size = strategy.taskSize;
+  const price =
+    options.taskHourPrice ??
+    (size ? (size.cpuUnits / 1024) * FARGATE_VCPU_HOUR_PRICE + (size.memoryMiB / 1024) * FARGATE_GB_HOUR_PRICE : DEFAULT_TASK_HOUR_PRICE);
   const goal = options.desiredLatencySeconds ?? strategy.targetSetter?.desiredLatencySeconds ?? 60;
   const worker = strategy.worker;
   const concurrency = worker.concurrency;

@@ -14,7 +14,12 @@ import type { StackSettings } from "../../src/settings";
 import type { AlarmMetric, AlarmSpec, PolicySpec, StepAdjustment, StrategySpec, WorkerSpec } from "./strategies";
 
 /** A strategy of the queue-depth-tracking model: its one target-tracking policy, its bounds and its worker. */
-export function queueDepthStrategy(name: string, description: string, m: QueueDepthTrackingModel): StrategySpec {
+export function queueDepthStrategy(
+  name: string,
+  description: string,
+  m: QueueDepthTrackingModel,
+  taskSize: StrategySpec["taskSize"],
+): StrategySpec {
   if (m.worker.drainsOnStop && !m.worker.taskProtection) {
     // The model stops an unprotected task at once; a SIGTERM drain without protection (stopTimeout) is not modelled.
     throw new Error(`strategy "${name}": a worker that drains on SIGTERM without task protection is not modelled`);
@@ -24,6 +29,7 @@ export function queueDepthStrategy(name: string, description: string, m: QueueDe
     description,
     minCapacity: m.minCapacity,
     maxCapacity: m.maxCapacity,
+    taskSize,
     policies: [
       {
         kind: "target-tracking",
@@ -52,6 +58,8 @@ export const QUEUE_DEPTH_AWSTUT: StrategySpec = queueDepthStrategy(
   "queue-depth-awstut",
   "(A) awstut source: target tracking on ApproximateNumberOfMessagesVisible, target 3, cooldowns 0, 1..3, 60 s sleep, no protection or SIGTERM handling, 90 s visibility",
   AWSTUT_PUBLISHED,
+  // [S0-T] template parameters ServiceCpu 512, ServiceMemory 1024.
+  { cpuUnits: 512, memoryMiB: 1024 },
 );
 
 /** (A') What the sqs-queue-depth-tracking stack deploys with these settings. */
@@ -63,6 +71,7 @@ export function queueDepthTrackingStrategy(settings: StackSettings<"sqs-queue-de
       `${m.policy.scaleOutCooldownSeconds} s / in ${m.policy.scaleInCooldownSeconds} s, ${m.minCapacity}..${m.maxCapacity}, ` +
       `${m.worker.workSeconds} s per message, protection, heartbeat, DLQ after ${m.worker.maxReceiveCount}`,
     m,
+    { cpuUnits: settings.cpu, memoryMiB: settings.memory },
   );
 }
 
@@ -136,6 +145,7 @@ export interface ScaleToZeroOptions {
   readonly fifo: boolean;
   /** Longest duration the worker accepts (the stack's maxJobSeconds); unset: any. */
   readonly maxDurationSeconds?: number;
+  readonly taskSize: NonNullable<StrategySpec["taskSize"]>;
 }
 
 /** A strategy of a scale-to-zero plan: the scale-out and idle step policies on one target, and the plan's worker. */
@@ -180,7 +190,7 @@ export function scaleToZeroStrategy(name: string, description: string, plan: Sca
     contentDeduplication: o.fifo,
     cpu: o.cpu ?? DEFAULT_CPU_MODEL,
   };
-  return { name, description, minCapacity: plan.minCapacity, maxCapacity: plan.maxCapacity, policies, worker };
+  return { name, description, minCapacity: plan.minCapacity, maxCapacity: plan.maxCapacity, taskSize: o.taskSize, policies, worker };
 }
 
 /** (B) The aws-cdk blog's scale-to-zero as published, with the construct's CPU target tracking. */
@@ -191,7 +201,8 @@ export function cdkScaleToZeroBlog(cpu: CpuModel = DEFAULT_CPU_MODEL): StrategyS
       `CPU target tracking 50 %, cooldowns 300 s, no protection, 12 h visibility; task CPU busy ${cpu.busyPercent} % / polling ${cpu.idlePercent} %`,
     SOURCE_SCALE_TO_ZERO,
     // The blog's queue is FIFO with content-based deduplication [S1].
-    { cpu, cpuTargetPercent: CDK_CPU_TARGET_PERCENT, fifo: true },
+    // Task size: the blog's cpu=4096, memory_limit_mib=8192 [S1].
+    { cpu, cpuTargetPercent: CDK_CPU_TARGET_PERCENT, fifo: true, taskSize: { cpuUnits: 4096, memoryMiB: 8192 } },
   );
 }
 
@@ -207,6 +218,11 @@ export function scaleToZeroStackStrategy(settings: StackSettings<"sqs-scale-to-z
     `(B') sqs-scale-to-zero stack: ${plan.minCapacity}..${plan.maxCapacity}, +1 on visible ≥ 1 (Maximum over ` +
       `${plan.scaleOut.alarm.periodSeconds / 60} min), ${idle}, protection, heartbeat, DLQ after ${plan.worker.maxReceiveCount}`,
     plan,
-    { cpu, fifo: settings.queueType === "fifo", maxDurationSeconds: settings.maxJobSeconds },
+    {
+      cpu,
+      fifo: settings.queueType === "fifo",
+      maxDurationSeconds: settings.maxJobSeconds,
+      taskSize: { cpuUnits: settings.cpu, memoryMiB: settings.memory },
+    },
   );
 }

@@ -257,6 +257,8 @@ export interface StrategySpec {
   readonly worker: WorkerSpec;
   /** Not deployable (the reactive reference): marked in the report. */
   readonly reference?: boolean;
+  /** The worker task's size (Fargate CPU units, 1024 = 1 vCPU, and MiB), which prices its task-hours. Default 256 / 512. */
+  readonly taskSize?: { readonly cpuUnits: number; readonly memoryMiB: number };
 }
 
 /** The blueprint's worker: no SIGTERM handling or protection, the queue's 30 s visibility timeout, no DLQ. */

@@ -8,7 +8,7 @@ import {
   scaleToZeroStackStrategy,
 } from "../../../tools/simulator/pattern-strategies";
 import { StepScalingSpec, TargetTrackingSpec, validateStrategy } from "../../../tools/simulator/strategies";
-import { awstutWorkload, workloadFrom } from "../../../tools/simulator/workloads";
+import { awstutWorkload, idleDayWorkload, workloadFrom } from "../../../tools/simulator/workloads";
 
 const DAY = 86_400;
 
@@ -119,4 +119,29 @@ describe("cdk-scale-to-zero-blog and sqs-scale-to-zero", () => {
     expect([source.deleted, source.scalingActions]).toEqual([1, 1]);
     expect(source.taskHours * 3600).toBe(horizonSeconds - 300);
   });
+});
+
+test("idle-day: both scale-to-zero strategies do all the work for a fraction of an always-on service's task-hours", () => {
+  const w = idleDayWorkload({ horizonSeconds: DAY, seed: 1 });
+  const alwaysOn = simulate(w, QUEUE_DEPTH_AWSTUT, { horizonSeconds: DAY });
+  expect(alwaysOn.taskHours).toBeGreaterThanOrEqual(24);
+  for (const s of [cdkScaleToZeroBlog(), scaleToZeroStackStrategy(testSettings("sqs-scale-to-zero"))]) {
+    const r = simulate(w, s, { horizonSeconds: DAY });
+    expect([r.deleted, r.interrupted, r.inDlq]).toEqual([r.sent, 0, 0]);
+    expect(r.taskHours).toBeLessThan(alwaysOn.taskHours / 5);
+    // Each burst that finds no task waits for one: the bursts, less those that arrive while a task still runs.
+    expect(r.coldStarts.count).toBeGreaterThanOrEqual(2);
+  }
+});
+
+test("task sizes price the task-hours: the sources' sizes, the stacks' settings", () => {
+  expect(QUEUE_DEPTH_AWSTUT.taskSize).toEqual({ cpuUnits: 512, memoryMiB: 1024 }); // [S0-T]
+  expect(cdkScaleToZeroBlog().taskSize).toEqual({ cpuUnits: 4096, memoryMiB: 8192 }); // [S1]
+  expect(queueDepthTrackingStrategy(testSettings("sqs-queue-depth-tracking", { cpu: 256, memory: 512 })).taskSize).toEqual({ cpuUnits: 256, memoryMiB: 512 });
+  const s = scaleToZeroStackStrategy(testSettings("sqs-scale-to-zero", { cpu: 1024, memory: 2048 }));
+  expect(s.taskSize).toEqual({ cpuUnits: 1024, memoryMiB: 2048 });
+  const r = simulate(workloadFrom("t", "t", [[100, 600]]), s, { horizonSeconds: 3600 });
+  expect(r.cost).toBeCloseTo(r.taskHours * (1 * 0.04048 + 2 * 0.004445), 12);
+  // The model option still sets one price for every strategy.
+  expect(simulate(workloadFrom("t", "t", [[100, 600]]), s, { horizonSeconds: 3600, taskHourPrice: 1 }).cost).toBeCloseTo(r.taskHours, 12);
 });
