@@ -1,4 +1,8 @@
 import { testSettings } from "../../helpers";
+import { AlarmState, evaluateAlarm } from "../../../src/scaling/alarm";
+import { scaleToZeroPlan, SOURCE_SCALE_TO_ZERO } from "../../../src/scaling/scale-to-zero";
+import { Alarm } from "../../../tools/simulator/autoscaling";
+import { seededRandom } from "../../../tools/simulator/random";
 import { simulate } from "../../../tools/simulator/model";
 import {
   cdkScaleToZeroBlog,
@@ -144,4 +148,29 @@ test("task sizes price the task-hours: the sources' sizes, the stacks' settings"
   expect(r.cost).toBeCloseTo(r.taskHours * (1 * 0.04048 + 2 * 0.004445), 12);
   // The model option still sets one price for every strategy.
   expect(simulate(workloadFrom("t", "t", [[100, 600]]), s, { horizonSeconds: 3600, taskHourPrice: 1 }).cost).toBeCloseTo(r.taskHours, 12);
+});
+
+test("the simulator's alarm acts on the plans' alarms exactly when the stack's evaluateAlarm (src/scaling/alarm.ts) is in ALARM", () => {
+  const random = seededRandom(7);
+  const rules = [
+    ...[scaleToZeroPlan(testSettings("sqs-scale-to-zero")), SOURCE_SCALE_TO_ZERO].flatMap((p) => [p.scaleOut.alarm, p.idle.alarm]),
+    scaleToZeroPlan(testSettings("sqs-scale-to-zero", { idleMinutes: 3 })).idle.alarm,
+  ];
+  let acted = 0;
+  for (const rule of rules) {
+    const alarm = new Alarm(rule.comparison, rule.threshold, rule.evaluationPeriods, rule.datapointsToAlarm, rule.treatMissingData as "missing" | "notBreaching" | "breaching");
+    const recent: Array<number | undefined> = [];
+    let state: AlarmState = "INSUFFICIENT_DATA";
+    for (let i = 0; i < 500; i++) {
+      const r = random();
+      // Mostly the threshold's neighbourhood, sometimes a gap.
+      const value = r < 0.1 ? undefined : r < 0.6 ? 0 : Math.round(random() * 3 * (rule.threshold || 1) * 100) / 100;
+      recent.push(value);
+      state = evaluateAlarm(rule, recent, state);
+      const simulatorActs = alarm.update(value) === "ALARM" && value !== undefined; // StepScalingPolicy needs a value
+      expect(simulatorActs).toBe(state === "ALARM" && value !== undefined);
+      if (simulatorActs) acted++;
+    }
+  }
+  expect(acted).toBeGreaterThan(100);
 });
