@@ -6,6 +6,9 @@
  * - sqs-queue-depth-tracking: `queueDepthTrackingModel(settings)`; the source: `AWSTUT_PUBLISHED` [S0-T].
  * - sqs-scale-to-zero: `scaleToZeroPlan(settings)`; the source: `SOURCE_SCALE_TO_ZERO` [S1] plus the construct's CPU
  *   target tracking at 50 % [CDK-QPS], which that plan leaves out.
+ * The alarms are evaluated by autoscaling.ts's Alarm; a test checks it acts with src/scaling/alarm.ts's evaluateAlarm
+ * on these plans' rules. Missing data `breaching` (the stack's scale-out) never matters here: the model's SQS
+ * metrics have no gaps.
  */
 import type { AlarmRule } from "../../src/scaling/alarm";
 import { AWSTUT_PUBLISHED, QueueDepthTrackingModel, queueDepthTrackingModel } from "../../src/scaling/queue-depth-tracking";

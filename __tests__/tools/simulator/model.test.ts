@@ -267,21 +267,21 @@ describe("service and scaling", () => {
 
 describe("pattern extensions: CPU, fixed work, interruptions, waits for a task", () => {
   /** 0..2 tasks driven by two ExactCapacity step policies on the visible count: 2 when any is visible, else 1. */
+  /** An ExactCapacity step policy on a 1-minute Maximum of the visible count. */
+  const onVisible = (comparison: "GreaterThanOrEqualToThreshold" | "LessThanThreshold", step: { lower?: number; upper?: number; adjustment: number }) => ({
+    kind: "step-scaling" as const,
+    alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" as const }, statistic: "Maximum" as const, periodMinutes: 1, evaluationPeriods: 1, comparison, threshold: 1 },
+    adjustmentType: "ExactCapacity" as const,
+    steps: [step],
+    cooldownSeconds: 0,
+  });
   const exact = (worker: Partial<StrategySpec["worker"]>): StrategySpec => ({
     name: "exact",
     description: "exact",
     minCapacity: 0,
     maxCapacity: 2,
     initialCapacity: 0,
-    policies: [
-      {
-        kind: "step-scaling",
-        alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" }, statistic: "Maximum", periodMinutes: 1, evaluationPeriods: 1, comparison: "GreaterThanOrEqualToThreshold", threshold: 1 },
-        adjustmentType: "ExactCapacity",
-        steps: [{ lower: 0, adjustment: 1 }],
-        cooldownSeconds: 0,
-      },
-    ],
+    policies: [onVisible("GreaterThanOrEqualToThreshold", { lower: 0, adjustment: 1 })],
     worker: { concurrency: 1, taskProtection: true, visibilityTimeoutSeconds: 30, extendsVisibility: true, fifoGroups: 0, ...worker },
   });
 
@@ -325,22 +325,7 @@ describe("pattern extensions: CPU, fixed work, interruptions, waits for a task",
       ...exact({ taskProtection: protect, visibilityTimeoutSeconds: 300, extendsVisibility: false }),
       minCapacity: 1,
       initialCapacity: 1,
-      policies: [
-        {
-          kind: "step-scaling",
-          alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" }, statistic: "Maximum", periodMinutes: 1, evaluationPeriods: 1, comparison: "GreaterThanOrEqualToThreshold", threshold: 1 },
-          adjustmentType: "ExactCapacity",
-          steps: [{ lower: 0, adjustment: 2 }],
-          cooldownSeconds: 0,
-        },
-        {
-          kind: "step-scaling",
-          alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" }, statistic: "Maximum", periodMinutes: 1, evaluationPeriods: 1, comparison: "LessThanThreshold", threshold: 1 },
-          adjustmentType: "ExactCapacity",
-          steps: [{ upper: 0, adjustment: 1 }],
-          cooldownSeconds: 0,
-        },
-      ],
+      policies: [onVisible("GreaterThanOrEqualToThreshold", { lower: 0, adjustment: 2 }), onVisible("LessThanThreshold", { upper: 0, adjustment: 1 })],
     });
     // Task 1: message 0 (0-80 s), then message 1 (80-280 s); task 2 (from 120 s): message 2 (120-200 s). Nothing
     // is visible in minute 2's sample, so at 180 s the service goes to 1 task and stops task 1, which is busy.

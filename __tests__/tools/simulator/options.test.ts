@@ -1,4 +1,6 @@
+import { loadSettings } from "../../../src/settings";
 import { OptionsError, parseDuration, parseSimulateArgs } from "../../../tools/simulator/options";
+import { builtInStrategies } from "../../../tools/simulator/strategies";
 
 function problems(argv: string[]): string[] {
   try {
@@ -14,18 +16,9 @@ test("defaults: every workload and the ten strategies, 24 h, seed 1, sim-out", (
   const o = parseSimulateArgs([]);
   if (o === "help") throw new Error("unexpected help");
   expect(o.workloads).toEqual(["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day"]);
-  expect(o.strategies.map((s) => s.name)).toEqual([
-    "blueprint-published",
-    "blueprint-intended",
-    "queue-depth",
-    "cdk-queue-processing",
-    "project-defaults",
-    "queue-depth-awstut",
-    "sqs-queue-depth-tracking",
-    "cdk-scale-to-zero-blog",
-    "sqs-scale-to-zero",
-    "reactive-reference",
-  ]);
+  // Every built-in strategy, in their order (the list itself: strategies.test.ts), from the default settings.
+  expect(o.strategies.map((s) => s.name)).toEqual(builtInStrategies(loadSettings({}).stacks).map((s) => s.name));
+  expect(o.strategies).toHaveLength(10);
   expect([o.horizonSeconds, o.seed, o.outDir]).toEqual([86400, 1, "sim-out"]);
 });
 
