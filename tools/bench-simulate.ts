@@ -32,7 +32,7 @@ try {
 }
 const sorted = [...walls].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
-const strategies = builtInStrategies(loadSettings({}).stacks["sqs-dynamic-target-tracking"]);
+const strategies = builtInStrategies(loadSettings({}).stacks);
 console.log(
   `npm run simulate (${BUILT_IN_WORKLOADS.length} workloads × ${strategies.length} strategies × 24 h): median ${median.toFixed(2)} s ` +
     `of ${RUNS} runs (${walls.map((w) => w.toFixed(2)).join(", ")} s), goal ≤ ${GOAL_SECONDS} s`,

@@ -9,16 +9,17 @@
  * 240 s (the 60 s of work plus three messages of wait, the target); prints share over the goal, task-hours and
  * scaling actions per strategy and seed.
  *
- * Interim: the simulator's own producer workload and strategies for this stack come with its extension (issue 11).
+ * The traces are the simulator's `awstut` workload and the strategies its `queueDepthStrategy`, the same as the
+ * built-in `queue-depth-awstut` and `sqs-queue-depth-tracking` of `npm run simulate`; here over several seeds and
+ * cooldowns.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { gapSeconds } from "../app-code/producer-service/config";
-import { AWSTUT_PUBLISHED, QueueDepthTrackingModel, queueDepthTrackingModel } from "../src/scaling/queue-depth-tracking";
+import { AWSTUT_PUBLISHED, queueDepthTrackingModel } from "../src/scaling/queue-depth-tracking";
 import { loadSettings } from "../src/settings";
-import { seededRandom } from "./simulator/random";
-import type { StrategySpec } from "./simulator/strategies";
+import { QUEUE_DEPTH_AWSTUT, queueDepthStrategy } from "./simulator/pattern-strategies";
+import { awstutWorkload } from "./simulator/workloads";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "sim-out", "queue-depth-cooldowns");
@@ -32,51 +33,21 @@ const COOLDOWNS: Array<[number, number]> = [
   [60, 7200],
 ];
 
-/** The simulator's strategy for a model of this stack. */
-function strategyOf(name: string, description: string, m: QueueDepthTrackingModel): StrategySpec {
-  return {
-    name,
-    description,
-    minCapacity: m.minCapacity,
-    maxCapacity: m.maxCapacity,
-    policies: [
-      {
-        kind: "target-tracking",
-        metric: m.policy.metric,
-        target: m.policy.targetValue,
-        scaleOutCooldownSeconds: m.policy.scaleOutCooldownSeconds,
-        scaleInCooldownSeconds: m.policy.scaleInCooldownSeconds,
-      },
-    ],
-    worker: {
-      concurrency: m.worker.concurrency,
-      taskProtection: m.worker.taskProtection,
-      visibilityTimeoutSeconds: m.worker.visibilityTimeoutSeconds,
-      extendsVisibility: m.worker.extendsVisibility,
-      maxReceiveCount: m.worker.maxReceiveCount,
-      releasesInvalid: m.worker.maxReceiveCount !== undefined,
-      fifoGroups: 0,
-    },
-  };
-}
-
 function main(): void {
   fs.mkdirSync(OUT, { recursive: true });
   const settings = loadSettings().stacks["sqs-queue-depth-tracking"];
-  const producer = AWSTUT_PUBLISHED.producer!;
   const traces = SEEDS.map((seed) => {
-    const random = seededRandom(seed);
-    const lines = ["arrival_seconds,duration_seconds"];
-    for (let t = 0; t < 86_400; t += gapSeconds(producer.gapMinSeconds, producer.gapMaxSeconds, random)) lines.push(`${t},${AWSTUT_PUBLISHED.worker.workSeconds}`);
+    const w = awstutWorkload({ horizonSeconds: 86_400, seed });
+    const lines = ["arrival_seconds,duration_seconds", ...Array.from(w.arrivals, (t, i) => `${t},${w.durations[i]}`)];
     const file = path.join(OUT, `awstut-producer-s${seed}.csv`);
     fs.writeFileSync(file, `${lines.join("\n")}\n`);
     return file;
   });
   const strategies = [
-    strategyOf("awstut-published", "the source: target 3, 1..3, cooldowns 0/0, no protection or heartbeat, no DLQ", AWSTUT_PUBLISHED),
+    queueDepthStrategy("awstut-published", "the source: target 3, 1..3, cooldowns 0/0, no protection or heartbeat, no DLQ", AWSTUT_PUBLISHED, QUEUE_DEPTH_AWSTUT.taskSize),
     ...COOLDOWNS.map(([out, inn]) => {
       const m = queueDepthTrackingModel({ ...settings, scaleOutCooldownSeconds: out, scaleInCooldownSeconds: inn });
-      return strategyOf(`stack-${out}-${inn}`, `this stack, cooldowns out ${out} s / in ${inn} s`, m);
+      return queueDepthStrategy(`stack-${out}-${inn}`, `this stack, cooldowns out ${out} s / in ${inn} s`, m, { cpuUnits: settings.cpu, memoryMiB: settings.memory });
     }),
   ];
   const strategyFile = path.join(OUT, "strategies.json");

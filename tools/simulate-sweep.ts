@@ -56,6 +56,12 @@ export const SWEEP: readonly SweepDimension[] = [
 
 export const DEFAULT_SWEEP_STRATEGIES = ["blueprint-intended", "project-defaults", "reactive-reference"];
 
+/**
+ * The workloads the goals of issue 11 were set on (the default here); the pattern workloads (awstut, idle-day) run
+ * with `--workload`.
+ */
+export const DEFAULT_SWEEP_WORKLOADS: readonly string[] = ["blueprint", "bursty", "diurnal", "duration-shift"];
+
 /** Results[dimension][value index][workload][strategy]. */
 export type SweepResults = SimulationResult[][][][];
 
@@ -209,11 +215,16 @@ export function main(argv: string[], env: Record<string, string | undefined>): n
     dimensions = split.dimensions;
     argv = split.rest;
     const explicit = argv.some((a) => a === "--strategies" || a.startsWith("--strategies="));
-    options = parseSimulateArgs(explicit ? argv : [...argv, "--strategies", DEFAULT_SWEEP_STRATEGIES.join(",")], env);
+    const explicitWorkloads = argv.some((a) => a === "--workload" || a.startsWith("--workload="));
+    const defaults = [
+      ...(explicit ? [] : ["--strategies", DEFAULT_SWEEP_STRATEGIES.join(",")]),
+      ...(explicitWorkloads ? [] : ["--workload", DEFAULT_SWEEP_WORKLOADS.join(",")]),
+    ];
+    options = parseSimulateArgs([...argv, ...defaults], env);
     if (options === "help") {
       console.log(
         `${USAGE.replace("npm run simulate", "npm run simulate:sweep")}\n  --only <list>          ${SWEEP.map((d) => d.name).join(", ")} (default: all)\n\n` +
-          `Default strategies here: ${DEFAULT_SWEEP_STRATEGIES.join(", ")}; --seed and --out are ignored.`,
+          `Default strategies here: ${DEFAULT_SWEEP_STRATEGIES.join(", ")}; default workloads: ${DEFAULT_SWEEP_WORKLOADS.join(", ")}; --seed and --out are ignored.`,
       );
       return 0;
     }

@@ -1,9 +1,11 @@
 import { testSettings } from "../helpers";
 import { SimulationResult } from "../../tools/simulator/model";
 import { builtInStrategies } from "../../tools/simulator/strategies";
+import { BUILT_IN_WORKLOADS } from "../../tools/simulator/workloads";
 import {
   checkGoals,
   DEFAULT_SWEEP_STRATEGIES,
+  DEFAULT_SWEEP_WORKLOADS,
   goalsTable,
   main,
   onlyDimensions,
@@ -13,7 +15,11 @@ import {
   sweepTables,
 } from "../../tools/simulate-sweep";
 
-const strategies = builtInStrategies(testSettings("sqs-dynamic-target-tracking")).filter((s) => DEFAULT_SWEEP_STRATEGIES.includes(s.name));
+const strategies = builtInStrategies({
+  "sqs-dynamic-target-tracking": testSettings("sqs-dynamic-target-tracking"),
+  "sqs-queue-depth-tracking": testSettings("sqs-queue-depth-tracking"),
+  "sqs-scale-to-zero": testSettings("sqs-scale-to-zero"),
+}).filter((s) => DEFAULT_SWEEP_STRATEGIES.includes(s.name));
 
 test("the sweep moves one assumption at a time over the values the issue names", () => {
   expect(SWEEP.map((d) => d.values)).toEqual([
@@ -73,4 +79,10 @@ test("bad options: exit code 2 and the problem on stderr", () => {
   } finally {
     error.mockRestore();
   }
+});
+
+test("the sweep's default workloads are the built-in ones issue 11's goals were set on, not the pattern workloads", () => {
+  expect(DEFAULT_SWEEP_WORKLOADS.every((w) => (BUILT_IN_WORKLOADS as readonly string[]).includes(w))).toBe(true);
+  expect(DEFAULT_SWEEP_WORKLOADS).not.toContain("awstut");
+  expect(DEFAULT_SWEEP_WORKLOADS).not.toContain("idle-day");
 });

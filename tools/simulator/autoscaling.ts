@@ -59,10 +59,13 @@ export interface CapacityBounds {
 
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
 
+/** A missing datapoint treated as breaching (compares as breaching whatever the comparison). */
+const MISSING_BREACHING = -Infinity;
+
 /**
  * A CloudWatch alarm fed one datapoint per period: ALARM when at least `datapointsToAlarm` of the last
  * `evaluationPeriods` datapoints breach the threshold. Missing data treated as `missing`: only datapoints that exist
- * count; as `notBreaching`: a missing one counts as not breaching. The threshold is compared when the alarm is
+ * count; as `notBreaching` or `breaching`: a missing one counts as that. The threshold is compared when the alarm is
  * evaluated, so a changed threshold applies to the datapoints held.
  */
 export class Alarm {
@@ -74,11 +77,12 @@ export class Alarm {
     public threshold: number,
     readonly evaluationPeriods: number,
     readonly datapointsToAlarm: number = evaluationPeriods,
-    readonly treatMissingData: "missing" | "notBreaching" = "missing",
+    readonly treatMissingData: "missing" | "notBreaching" | "breaching" = "missing",
   ) {}
 
   breaches(value: number): boolean {
     if (Number.isNaN(value)) return false; // a missing datapoint treated as notBreaching
+    if (value === MISSING_BREACHING) return true;
     switch (this.comparison) {
       case "GreaterThanThreshold":
         return value > this.threshold;
@@ -94,8 +98,8 @@ export class Alarm {
   /** Evaluates with the period's datapoint (undefined: missing) and returns the new state. */
   update(value: number | undefined): AlarmState {
     const exists = value !== undefined && Number.isFinite(value);
-    if (exists || this.treatMissingData === "notBreaching") {
-      this.history.push(exists ? value : NaN);
+    if (exists || this.treatMissingData !== "missing") {
+      this.history.push(exists ? value : this.treatMissingData === "breaching" ? MISSING_BREACHING : NaN);
       if (this.history.length > this.evaluationPeriods) this.history.shift();
     }
     if (this.history.length === 0) return (this.state = "INSUFFICIENT_DATA");

@@ -14,7 +14,8 @@
  *   image pull, container start) until their first receive. Scale-in stops tasks that are not yet running first,
  *   then idle ones, then busy ones: with task scale-in protection a busy task finishes its messages first (and
  *   receives no more); without it the task is stopped and its messages come back after the visibility timeout.
- *   Fargate bills a task from launch to stop (per second).
+ *   Fargate bills a task from launch to stop (per second). A worker with `fixedDurationSeconds` spends that time on
+ *   every message (a fixed sleep, as the awstut worker), whatever the message's duration.
  * - Deduplication: on a FIFO queue with content-based deduplication a send whose deduplication id was accepted in
  *   the last 5 minutes is accepted but not delivered (SendMessage, MessageDeduplicationId): it is no message, is not
  *   counted by NumberOfMessagesSent and needs no processing.
@@ -22,7 +23,11 @@
  *   ...NotVisible `metricSampleOffsetSeconds` into the minute; Container Insights RunningTaskCount counts tasks
  *   past start-up at the same instant; NumberOfMessagesSent and NumberOfMessagesDeleted count the minute's sends
  *   and deletes. Metric math is evaluated by the shared module's compileMetricMath on the expression the stack
- *   synthesizes: no datapoint when it divides by zero (e.g. m2 = 0).
+ *   synthesizes: no datapoint when it divides by zero (e.g. m2 = 0). AWS/ECS CPUUtilization of the service: the
+ *   average over the minute of its running tasks' CPU, `busyPercent` while a task processes and `idlePercent` while
+ *   it only polls (the worker's CPU model, parameters); no datapoint while no task runs.
+ * - Outputs beyond latency and cost: messages interrupted by a scale-in that stopped their task, and waits for a
+ *   task (a message sent while none runs, until one does: the start from zero).
  * - Scaling policies and their combination: see autoscaling.ts. Target setter: see TargetSetterSpec; it runs the
  *   same module as the Lambda (app-code/shared/target-bpi.ts).
  */
@@ -49,7 +54,10 @@ export interface ModelOptions {
   readonly metricDelayMinutes?: number;
   /** Largest share of the capacity one target-tracking scale-in removes (at least 1 task). Default 0.1. */
   readonly scaleInMaxFraction?: number;
-  /** Fargate price per task-hour in USD. Default: 0.25 vCPU × $0.04048 + 0.5 GB × $0.004445 (Linux/x86, us-west-2). */
+  /**
+   * Fargate price per task-hour in USD, for every strategy. Default: the strategy's task size (`taskSize`) at
+   * $0.04048 per vCPU-hour and $0.004445 per GB-hour (Linux/x86, us-west-2), else 0.25 vCPU and 0.5 GB.
+   */
   readonly taskHourPrice?: number;
   /** Latency goal used for "share over goal". Default: the strategy's target setter latency, else 60 s. */
   readonly desiredLatencySeconds?: number;
@@ -57,7 +65,9 @@ export interface ModelOptions {
 
 export const DEFAULT_STARTUP_DELAY_SECONDS = 60;
 export const DEFAULT_SAMPLE_OFFSET_SECONDS = 30;
-export const DEFAULT_TASK_HOUR_PRICE = 0.25 * 0.04048 + 0.5 * 0.004445;
+export const FARGATE_VCPU_HOUR_PRICE = 0.04048;
+export const FARGATE_GB_HOUR_PRICE = 0.004445;
+export const DEFAULT_TASK_HOUR_PRICE = 0.25 * FARGATE_VCPU_HOUR_PRICE + 0.5 * FARGATE_GB_HOUR_PRICE;
 
 /** One point per simulated minute (the CloudWatch datapoints the policies saw, and the capacity). */
 export interface MinuteSeries {
@@ -76,6 +86,9 @@ export interface MinuteSeries {
   readonly processedCount: Float64Array;
   /** Desired count at the end of each minute. */
   readonly desired: Float64Array;
+  /** AWS/ECS CPUUtilization of the service: per minute the sum of its running tasks' CPU % per second, and those task-seconds. */
+  readonly cpu: Float64Array;
+  readonly cpuCount: Float64Array;
   /** Target value of the first target-tracking policy at the end of each minute; NaN without one. */
   readonly target: Float64Array;
   /** The datapoint that policy evaluated in each minute (its metric, e.g. e1); NaN when it had none. */
@@ -104,6 +117,14 @@ export interface SimulationResult {
   readonly inDlq: number;
   /** Extra processing of messages already processed (visibility timeout ran out, or a killed task's message). */
   readonly duplicates: number;
+  /** Messages whose processing was cut off by a scale-in that stopped their task (no protection). */
+  readonly interrupted: number;
+  /**
+   * Waits for a task: each time a message is sent while no task runs (past start-up, not draining), the seconds
+   * until one does; `first` is the first such wait (NaN: a task was always running), a wait still open at the end
+   * counts up to the end.
+   */
+  readonly coldStarts: { readonly count: number; readonly first: number; readonly mean: number; readonly max: number };
   /** Latency (send to delete) percentiles in seconds; messages left in the queue count with their age at the end. */
   readonly latency: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number; readonly mean: number };
   /** Share of sent messages deleted later than the desired latency after sending, or still waiting longer. */
@@ -225,7 +246,10 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   const startupDelay = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;
   const delay = options.metricDelayMinutes ?? 0;
-  const price = options.taskHourPrice ?? DEFAULT_TASK_HOUR_PRICE;
+  const size = strategy.taskSize;
+  const price =
+    options.taskHourPrice ??
+    (size ? (size.cpuUnits / 1024) * FARGATE_VCPU_HOUR_PRICE + (size.memoryMiB / 1024) * FARGATE_GB_HOUR_PRICE : DEFAULT_TASK_HOUR_PRICE);
   const goal = options.desiredLatencySeconds ?? strategy.targetSetter?.desiredLatencySeconds ?? 60;
   const worker = strategy.worker;
   const concurrency = worker.concurrency;
@@ -237,7 +261,9 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   let total = 0;
   while (total < workload.arrivals.length && workload.arrivals[total] < horizon) total++;
   const arrival = workload.arrivals;
-  const duration = workload.durations;
+  // A worker that spends a fixed time on every message (the awstut worker's sleep(60)) ignores the workload's durations.
+  const fixed = worker.fixedDurationSeconds;
+  const duration = fixed === undefined ? workload.durations : new Float64Array(workload.durations.length).fill(fixed);
   /** Processing time a message asks of a task: none for an invalid one (it is only received and released). */
   const work = (id: number) => (duration[id] <= maxDuration ? duration[id] : 0);
   const state = new Uint8Array(total);
@@ -271,6 +297,8 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     processed: new Float64Array(minutes),
     processedCount: new Float64Array(minutes),
     desired: new Float64Array(minutes),
+    cpu: new Float64Array(minutes),
+    cpuCount: new Float64Array(minutes),
     target: new Float64Array(minutes).fill(NaN),
     metric: new Float64Array(minutes).fill(NaN),
   };
@@ -282,7 +310,10 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     NumberOfMessagesSent: { sum: series.sent },
     NumberOfMessagesDeleted: { sum: series.deleted },
     MsgProcessingDuration: { sum: series.processed, count: series.processedCount },
+    CPUUtilization: { sum: series.cpu, count: series.cpuCount },
   };
+  const busyCpu = worker.cpu?.busyPercent ?? 0;
+  const idleCpu = worker.cpu?.idlePercent ?? 0;
   /** Processing time of the messages sent in each minute (the reactive reference's arrival rate). */
   const sentWork = new Float64Array(minutes);
   const appMetric: MetricDatapoint[] = Array.from({ length: minutes + 1 }, () => ({ sum: 0, sampleCount: 0 }));
@@ -306,6 +337,10 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   let scalingActions = 0;
   let peakTasks = desired;
   let duplicates = 0;
+  let interrupted = 0;
+  const coldWaits: number[] = [];
+  /** When the current wait for a task began (a message sent while none ran), or NaN. */
+  let waitingSince = NaN;
   let deduplicated = 0;
   let inDlq = 0;
   let deleted = 0;
@@ -346,7 +381,8 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
             p.disableScaleIn,
           ),
           periodMinutes: 1,
-          datapoint: compile(trackingMetric(p), "Sum"),
+          // One value a minute for the SQS and Container Insights metrics (Sum = the value); CPU is an Average.
+          datapoint: compile(trackingMetric(p), p.metric === "cpu" ? "Average" : "Sum"),
         };
       case "step-scaling": {
         const a = p.alarm;
@@ -366,7 +402,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   const tracking = trackingIndex >= 0 ? (runners[trackingIndex].model as TargetTrackingPolicy) : undefined;
   const trackingSpec = trackingIndex >= 0 ? (strategy.policies[trackingIndex] as TargetTrackingSpec) : undefined;
   const setter = strategy.targetSetter;
-  if (setter && trackingSpec?.metric === "queue-depth") {
+  if (setter && (trackingSpec?.metric === "queue-depth" || trackingSpec?.metric === "cpu")) {
     throw new Error(`strategy "${strategy.name}": the target setter needs a target-tracking policy on backlog-per-task or load-per-task`);
   }
   let metricBroken = false;
@@ -376,6 +412,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     if (id < 0) return;
     task.message[slot] = -1;
     if (state[id] !== IN_FLIGHT) return;
+    interrupted++;
     // A dead worker stops extending: the message reappears one timeout after the last receive or extension.
     const at = worker.extendsVisibility ? now + vt : Math.max(now, task.receivedAt[slot] + vt);
     expiries.push({ id, at, receives: receives[id] });
@@ -461,6 +498,9 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     return best;
   };
 
+  /** Whether a task past start-up and not draining is there at `at`. */
+  const serving = (at: number) => tasks.some((task) => task.stoppedAt === Infinity && !task.draining && task.readyAt <= at);
+
   let nextSend = 0;
   for (let t = 0; t < horizon; t++) {
     const tickEnd = t + 1;
@@ -481,6 +521,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
       }
       state[id] = VISIBLE;
       visibleSince[id] = at;
+      if (Number.isNaN(waitingSince) && !serving(at)) waitingSince = at;
       groups[groupOf(id)].push(id);
       visibleCount++;
       visibleWork += work(id);
@@ -562,6 +603,22 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
 
     inSystemSum += visibleCount + inFlightCount;
 
+    // The service's CPU: each running task's CPU of this second; the end of a wait for a task.
+    const thisMinute = Math.floor(t / 60);
+    for (const task of tasks) {
+      if (task.readyAt > t) continue;
+      series.cpu[thisMinute] += task.message.some((m) => m >= 0) ? busyCpu : idleCpu;
+      series.cpuCount[thisMinute]++;
+    }
+    if (!Number.isNaN(waitingSince)) {
+      let readyAt = Infinity;
+      for (const task of tasks) if (!task.draining && task.readyAt < tickEnd && task.readyAt < readyAt) readyAt = task.readyAt;
+      if (readyAt !== Infinity) {
+        coldWaits.push(Math.max(0, readyAt - waitingSince));
+        waitingSince = NaN;
+      }
+    }
+
     // CloudWatch samples.
     const minute = Math.floor(t / 60);
     const second = t - minute * 60;
@@ -580,7 +637,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
         const from = Math.max(0, minute + 1 - setter.lookbackMinutes);
         const mean = weightedMeanDuration(appMetric.slice(from, minute + 1));
         const next = computeTargetBpi(mean, {
-          metric: trackingSpec.metric === "queue-depth" ? undefined : trackingSpec.metric,
+          metric: trackingSpec.metric === "queue-depth" || trackingSpec.metric === "cpu" ? undefined : trackingSpec.metric,
           utilisation: setter.utilisation,
           desiredLatencySeconds: setter.desiredLatencySeconds,
           defaultDurationSeconds: setter.defaultDurationSeconds,
@@ -637,6 +694,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     workSeconds += work(i);
   }
   latencies.sort();
+  if (!Number.isNaN(waitingSince)) coldWaits.push(horizon - waitingSince);
   return {
     strategy: strategy.name,
     reference: strategy.reference === true,
@@ -651,6 +709,13 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     inQueue: visibleCount + inFlightCount,
     inDlq,
     duplicates,
+    interrupted,
+    coldStarts: {
+      count: coldWaits.length,
+      first: coldWaits.length > 0 ? coldWaits[0] : NaN,
+      mean: coldWaits.length > 0 ? coldWaits.reduce((a, b) => a + b, 0) / coldWaits.length : NaN,
+      max: coldWaits.length > 0 ? Math.max(...coldWaits) : NaN,
+    },
     latency: {
       p50: percentile(latencies, 0.5),
       p95: percentile(latencies, 0.95),

@@ -33,7 +33,7 @@ export interface SimulateOptions {
 
 export const USAGE = `Usage: npm run simulate -- [options]
 
-  --workload <list>      blueprint, bursty, diurnal, duration-shift, csv:<path>, or all (default: all)
+  --workload <list>      blueprint, bursty, diurnal, duration-shift, awstut, idle-day, csv:<path>, or all (default: all)
   --strategies <list>    strategy names, comma-separated, or all (default: all)
   --strategy-file <f>    JSON array of extra strategies (StrategySpec, see tools/simulator/strategies.ts)
   --duration <d>         simulated time: 24h, 90m, 3600s or seconds (default: 24h)
@@ -146,7 +146,7 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
   let strategies: StrategySpec[] = [];
   try {
     const settings = loadSettings({ context: { [SIMULATED_STACK]: stackContext }, contextOrigin: "--set", env });
-    strategies = builtInStrategies(settings.stacks[SIMULATED_STACK]);
+    strategies = builtInStrategies(settings.stacks);
   } catch (e) {
     problems.push(e instanceof SettingsError ? e.problems.map((p) => `--set (stack setting): ${p}`).join("\n  - ") : (e as Error).message);
   }

@@ -45,6 +45,21 @@ export function markdownTable(workload: Workload, results: readonly SimulationRe
         `${fmt(r.cost, 2)} | ${r.scalingActions} | ${r.peakTasks} | ${r.inQueue} / ${r.inDlq} |`,
     );
   }
+  lines.push(
+    "",
+    "Redelivery, interruptions and waits for a task (a wait starts when a message is sent while no task runs):",
+    "",
+    `| strategy |${byOffset ? " sample offset |" : ""} processed twice | interrupted by scale-in | waits for a task | first message → first running task | mean wait | max wait |`,
+    `|---|${byOffset ? "---:|" : ""}---:|---:|---:|---:|---:|---:|`,
+  );
+  for (const r of results) {
+    const name = r.reference ? `${r.strategy} (not deployable)` : r.strategy;
+    const w = r.coldStarts;
+    const wait = (s: number) => (w.count > 0 ? formatSeconds(s) : "–");
+    lines.push(
+      `| ${name} |${byOffset ? ` ${r.metricSampleOffsetSeconds} s |` : ""} ${r.duplicates} | ${r.interrupted} | ${w.count} | ${wait(w.first)} | ${wait(w.mean)} | ${wait(w.max)} |`,
+    );
+  }
   return lines.join("\n") + "\n";
 }
 

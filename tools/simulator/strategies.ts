@@ -12,6 +12,7 @@ import {
   utilisationStepPolicies,
 } from "../../app-code/shared/target-bpi";
 import { projectScaling } from "../../src/scaling/dynamic-target-tracking";
+import { cdkScaleToZeroBlog, QUEUE_DEPTH_AWSTUT, queueDepthTrackingStrategy, scaleToZeroStackStrategy } from "./pattern-strategies";
 import { StackSettings } from "../../src/settings";
 import { visibilityTimeoutFor } from "../../src/visibility-timeout";
 
@@ -23,6 +24,7 @@ export const MODEL_METRICS = [
   "NumberOfMessagesSent",
   "NumberOfMessagesDeleted",
   "MsgProcessingDuration",
+  "CPUUtilization",
 ] as const;
 export type ModelMetricName = (typeof MODEL_METRICS)[number];
 
@@ -53,8 +55,8 @@ export interface AlarmSpec {
   readonly datapointsToAlarm?: number;
   readonly comparison: Comparison;
   readonly threshold: number;
-  /** `missing` (default): a period without a datapoint is skipped; `notBreaching`: it counts as not breaching. */
-  readonly treatMissingData?: "missing" | "notBreaching";
+  /** `missing` (default): a period without a datapoint is skipped; `notBreaching` / `breaching`: it counts as that. */
+  readonly treatMissingData?: "missing" | "notBreaching" | "breaching";
 }
 
 /**
@@ -74,6 +76,7 @@ export function modelMetric(math: MetricMath): AlarmMetric {
 /** The alarm metric of a target-tracking policy: queue depth, or the shared module's metric math. */
 export function trackingMetric(p: TargetTrackingSpec): AlarmMetric {
   if (p.metric === "queue-depth") return { metricName: "ApproximateNumberOfMessagesVisible" };
+  if (p.metric === "cpu") return { metricName: "CPUUtilization" };
   return modelMetric(scalingMetricMath(p.metric, p.latencySeconds));
 }
 
@@ -89,14 +92,15 @@ export interface StepAdjustment {
 
 export type AdjustmentType = "ChangeInCapacity" | "ExactCapacity" | "PercentChangeInCapacity";
 
-/** Target-tracking metrics: the shared module's metric math, or the queue depth itself. */
-export type TargetTrackingMetric = ScalingMetric | "queue-depth";
+/** Target-tracking metrics: the shared module's metric math, the queue depth itself, or the service's CPU. */
+export type TargetTrackingMetric = ScalingMetric | "queue-depth" | "cpu";
 
 export interface TargetTrackingSpec {
   readonly kind: "target-tracking";
   /**
    * `backlog-per-task` / `load-per-task`: the metric math of app-code/shared/target-bpi.ts (no datapoint when no task
-   * runs). `queue-depth`: ApproximateNumberOfMessagesVisible itself.
+   * runs). `queue-depth`: ApproximateNumberOfMessagesVisible itself. `cpu`: AWS/ECS CPUUtilization of the service
+   * (ECSServiceAverageCPUUtilization; the worker's `cpu` model, no datapoint while no task runs).
    */
   readonly metric: TargetTrackingMetric;
   /** L in load-per-task's expression (the desired latency it was synthesized with). Required for load-per-task. */
@@ -208,6 +212,8 @@ export interface TargetSetterSpec {
 export interface WorkerSpec {
   /** Messages one task processes at the same time. */
   readonly concurrency: number;
+  /** Seconds the worker spends on every message, whatever its `duration` asks (a fixed sleep). Unset: the message's duration. */
+  readonly fixedDurationSeconds?: number;
   /** Task scale-in protection while busy: scale-in waits for the message instead of killing the task. */
   readonly taskProtection: boolean;
   /** The queue's visibility timeout in seconds. */
@@ -227,6 +233,12 @@ export interface WorkerSpec {
    * workload's `deduplicationIds`, standing for the body) was accepted in the last 5 minutes is dropped.
    */
   readonly contentDeduplication?: boolean;
+  /**
+   * CPU of one task in percent of its vCPUs, for AWS/ECS CPUUtilization: `busyPercent` while it processes a message,
+   * `idlePercent` while it only long-polls. Model parameters (PATTERNS.md §2.5: CPU-bound ~50-100 %, I/O-bound
+   * ~0-1 %). Unset: 0 % (the metric is then only 0 or missing).
+   */
+  readonly cpu?: { readonly busyPercent: number; readonly idlePercent: number };
 }
 
 export interface StrategySpec {
@@ -245,6 +257,8 @@ export interface StrategySpec {
   readonly worker: WorkerSpec;
   /** Not deployable (the reactive reference): marked in the report. */
   readonly reference?: boolean;
+  /** The worker task's size (Fargate CPU units, 1024 = 1 vCPU, and MiB), which prices its task-hours. Default 256 / 512. */
+  readonly taskSize?: { readonly cpuUnits: number; readonly memoryMiB: number };
 }
 
 /** The blueprint's worker: no SIGTERM handling or protection, the queue's 30 s visibility timeout, no DLQ. */
@@ -441,9 +455,31 @@ export function reactiveReference(settings: StackSettings<"sqs-dynamic-target-tr
   };
 }
 
-/** Built-in strategies in report order, (a)..(e) and the reactive reference (r). */
-export function builtInStrategies(settings: StackSettings<"sqs-dynamic-target-tracking">): StrategySpec[] {
-  return [BLUEPRINT_PUBLISHED, BLUEPRINT_INTENDED, QUEUE_DEPTH, CDK_QUEUE_PROCESSING, projectStrategy(settings), reactiveReference(settings)];
+/** The settings of the stacks whose strategies are built in (as `loadSettings().stacks` has them). */
+export interface BuiltInStackSettings {
+  readonly "sqs-dynamic-target-tracking": StackSettings<"sqs-dynamic-target-tracking">;
+  readonly "sqs-queue-depth-tracking": StackSettings<"sqs-queue-depth-tracking">;
+  readonly "sqs-scale-to-zero": StackSettings<"sqs-scale-to-zero">;
+}
+
+/**
+ * Built-in strategies in report order: (a)..(e), the pattern stacks with their sources (A, A', B, B'; see
+ * pattern-strategies.ts), and the reactive reference (r).
+ */
+export function builtInStrategies(stacks: BuiltInStackSettings): StrategySpec[] {
+  const settings = stacks["sqs-dynamic-target-tracking"];
+  return [
+    BLUEPRINT_PUBLISHED,
+    BLUEPRINT_INTENDED,
+    QUEUE_DEPTH,
+    CDK_QUEUE_PROCESSING,
+    projectStrategy(settings),
+    QUEUE_DEPTH_AWSTUT,
+    queueDepthTrackingStrategy(stacks["sqs-queue-depth-tracking"]),
+    cdkScaleToZeroBlog(),
+    scaleToZeroStackStrategy(stacks["sqs-scale-to-zero"]),
+    reactiveReference(settings),
+  ];
 }
 
 /**
@@ -496,7 +532,7 @@ export function validateStrategy(s: StrategySpec): string[] {
   (Array.isArray(s.policies) ? s.policies : []).forEach((p, i) => {
     const at = `policies[${i}]`;
     if (p?.kind === "target-tracking") {
-      oneOf(`${at}.metric`, p.metric, [...SCALING_METRICS, "queue-depth"]);
+      oneOf(`${at}.metric`, p.metric, [...SCALING_METRICS, "queue-depth", "cpu"]);
       if (p.metric === "load-per-task") positive(`${at}.latencySeconds`, p.latencySeconds);
       positive(`${at}.target`, p.target);
       positiveInt(`${at}.scaleOutCooldownSeconds`, p.scaleOutCooldownSeconds, 0);

@@ -6,6 +6,8 @@
  * seed give the same messages on any machine.
  */
 import * as fs from "node:fs";
+import { gapSeconds } from "../../app-code/producer-service/config";
+import { AWSTUT_PUBLISHED } from "../../src/scaling/queue-depth-tracking";
 import { exponential, Random, seededRandom, uniform } from "./random";
 
 export interface Workload {
@@ -134,6 +136,47 @@ export function durationShiftWorkload(o: WorkloadOptions): Workload {
 }
 
 /**
+ * The awstut producer service [S0-T `service1/main.py`]: one message, then a wait of randint(10, 60) s (the
+ * producer service's own `gapSeconds`, integers 10..60, mean 35 s, about 1.7 messages a minute); the worker sleeps
+ * 60 s per message (`Interval`), which is the duration here.
+ */
+export function awstutWorkload(o: WorkloadOptions): Workload {
+  const random = seededRandom(o.seed);
+  const { gapMinSeconds, gapMaxSeconds } = AWSTUT_PUBLISHED.producer!;
+  const work = AWSTUT_PUBLISHED.worker.workSeconds;
+  const pairs: Array<[number, number]> = [];
+  for (let t = 0; t < o.horizonSeconds; t += gapSeconds(gapMinSeconds, gapMaxSeconds, random)) pairs.push([t, work]);
+  return workloadFrom("awstut", `awstut producer: one message every randint(${gapMinSeconds}, ${gapMaxSeconds}) s; ${work} s each`, pairs);
+}
+
+/** Bursts of the idle day [judgment, model parameters]: how many, jobs per burst, job length. */
+export const IDLE_DAY = { bursts: 4, jobsMin: 2, jobsMax: 5, durationMinSeconds: 300, durationMaxSeconds: 1200 } as const;
+
+/**
+ * An otherwise empty day with a few bursts of long jobs (where scaling to zero should pay): 4 bursts at random
+ * times, each 2 to 5 jobs sent within one minute, 5 to 20 min each.
+ */
+export function idleDayWorkload(o: WorkloadOptions): Workload {
+  const random = seededRandom(o.seed);
+  const p = IDLE_DAY;
+  const pairs: Array<[number, number]> = [];
+  for (let b = 0; b < p.bursts; b++) {
+    const at = uniform(random, 0, o.horizonSeconds);
+    const jobs = p.jobsMin + Math.floor(random() * (p.jobsMax - p.jobsMin + 1));
+    for (let j = 0; j < jobs; j++) {
+      const t = at + uniform(random, 0, 60);
+      const d = uniform(random, p.durationMinSeconds, p.durationMaxSeconds);
+      if (t < o.horizonSeconds) pairs.push([t, d]);
+    }
+  }
+  return workloadFrom(
+    "idle-day",
+    `${p.bursts} bursts at random times of ${p.jobsMin}-${p.jobsMax} jobs sent within a minute, ${p.durationMinSeconds / 60}-${p.durationMaxSeconds / 60} min each; nothing else`,
+    pairs,
+  );
+}
+
+/**
  * A trace: CSV lines `arrival_seconds,duration_seconds[,deduplication_id]` (an optional header line is skipped;
  * blank lines and lines starting with # are ignored). The optional third column stands for the message body on a
  * queue with content-based deduplication: a repeat within 5 minutes is dropped by a FIFO queue. Messages sent at or
@@ -166,7 +209,7 @@ export function parseCsvTrace(name: string, text: string, horizonSeconds = Infin
 }
 
 /** Built-in workload names, in report order. */
-export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift"] as const;
+export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day"] as const;
 
 /** A built-in workload by name, or a CSV trace given as `csv:<path>`. */
 export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
@@ -179,6 +222,10 @@ export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
       return diurnalWorkload(o);
     case "duration-shift":
       return durationShiftWorkload(o);
+    case "awstut":
+      return awstutWorkload(o);
+    case "idle-day":
+      return idleDayWorkload(o);
   }
   if (spec.startsWith("csv:")) {
     const file = spec.slice(4);

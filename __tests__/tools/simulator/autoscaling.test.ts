@@ -210,6 +210,12 @@ describe("step scaling (Application Auto Scaling rules)", () => {
     expect([alarm.update(20), alarm.update(undefined), alarm.update(20), alarm.update(undefined)]).toEqual(["OK", "OK", "OK", "OK"]);
     expect(alarm.update(20)).toBe("ALARM");
     expect(new Alarm("LessThanThreshold", 1, 1).update(undefined)).toBe("INSUFFICIENT_DATA");
+    // treatMissingData breaching: a gap counts as a breach whatever the comparison; notBreaching: as no breach.
+    const breaching = new Alarm("LessThanOrEqualToThreshold", 0, 2, 2, "breaching");
+    expect([breaching.update(undefined), breaching.update(undefined)]).toEqual(["OK", "ALARM"]);
+    expect(breaching.update(5)).toBe("OK");
+    const notBreaching = new Alarm("GreaterThanOrEqualToThreshold", 1, 1, 1, "notBreaching");
+    expect([notBreaching.update(3), notBreaching.update(undefined)]).toEqual(["ALARM", "OK"]);
   });
 });
 

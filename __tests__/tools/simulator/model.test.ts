@@ -264,3 +264,83 @@ describe("service and scaling", () => {
     expect(simulate(quiet, BLUEPRINT_INTENDED, { horizonSeconds: 120 }).deleted).toBe(1);
   });
 });
+
+describe("pattern extensions: CPU, fixed work, interruptions, waits for a task", () => {
+  /** 0..2 tasks driven by two ExactCapacity step policies on the visible count: 2 when any is visible, else 1. */
+  /** An ExactCapacity step policy on a 1-minute Maximum of the visible count. */
+  const onVisible = (comparison: "GreaterThanOrEqualToThreshold" | "LessThanThreshold", step: { lower?: number; upper?: number; adjustment: number }) => ({
+    kind: "step-scaling" as const,
+    alarm: { metric: { metricName: "ApproximateNumberOfMessagesVisible" as const }, statistic: "Maximum" as const, periodMinutes: 1, evaluationPeriods: 1, comparison, threshold: 1 },
+    adjustmentType: "ExactCapacity" as const,
+    steps: [step],
+    cooldownSeconds: 0,
+  });
+  const exact = (worker: Partial<StrategySpec["worker"]>): StrategySpec => ({
+    name: "exact",
+    description: "exact",
+    minCapacity: 0,
+    maxCapacity: 2,
+    initialCapacity: 0,
+    policies: [onVisible("GreaterThanOrEqualToThreshold", { lower: 0, adjustment: 1 })],
+    worker: { concurrency: 1, taskProtection: true, visibilityTimeoutSeconds: 30, extendsVisibility: true, fifoGroups: 0, ...worker },
+  });
+
+  test("from 0 tasks: the wait from the first message to the first running task is the alarm plus the start-up", () => {
+    // Sent at 100 s: the visible sample of minute 1 (at 90 s) misses it, minute 2's (at 150 s) sees it; the alarm
+    // acts at the end of minute 2 (180 s), the task receives from 240 s on.
+    const r = simulate(workloadFrom("t", "t", [[100, 10]]), exact({}), { horizonSeconds: 600 });
+    expect(r.coldStarts).toEqual({ count: 1, first: 140, mean: 140, max: 140 });
+    expect(r.latency.max).toBe(150);
+    // A service that always runs a task has no wait.
+    expect(simulate(workloadFrom("t", "t", [[100, 10]]), fixed(1), { horizonSeconds: 600 }).coldStarts.count).toBe(0);
+  });
+
+  test("a wait still open at the end counts up to the end", () => {
+    const r = simulate(workloadFrom("t", "t", [[500, 10]]), exact({}), { horizonSeconds: 540 });
+    expect(r.coldStarts).toEqual({ count: 1, first: 40, mean: 40, max: 40 });
+  });
+
+  test("fixedDurationSeconds: the worker spends that time on every message, whatever its duration asks", () => {
+    const w = workloadFrom("t", "t", [
+      [0, 5],
+      [0, 500],
+    ]);
+    const r = simulate(w, fixed(1, { fixedDurationSeconds: 60 }), { horizonSeconds: 300 });
+    expect([r.deleted, r.latency.p50, r.latency.max, r.workHours]).toEqual([2, 60, 120, 120 / 3600]);
+  });
+
+  test("CPUUtilization: the running tasks' busy or idle CPU per second, averaged; no datapoint without a task", () => {
+    const r = simulate(workloadFrom("t", "t", [[30, 15]]), fixed(1, { cpu: { busyPercent: 60, idlePercent: 1 } }), { horizonSeconds: 120 });
+    // Minute 0: busy from 30 s to 45 s (the second of the receive to the one before the finish) -> 15 s at 60 %, 45 s at 1 %.
+    expect(r.series.cpuCount[0]).toBe(60);
+    expect(r.series.cpu[0] / r.series.cpuCount[0]).toBeCloseTo((15 * 60 + 45 * 1) / 60, 9);
+    expect(r.series.cpu[1] / r.series.cpuCount[1]).toBe(1);
+    const none = simulate(workloadFrom("t", "t", [[30, 15]]), { ...exact({}), maxCapacity: 0 }, { horizonSeconds: 120 });
+    expect(Array.from(none.series.cpuCount)).toEqual([0, 0]);
+  });
+
+  test("a scale-in that stops an unprotected busy task interrupts its message; with protection it finishes", () => {
+    // 2 tasks while anything is visible, else 1 (ExactCapacity); the second task's long message is cut off.
+    const twoOrOne = (protect: boolean): StrategySpec => ({
+      ...exact({ taskProtection: protect, visibilityTimeoutSeconds: 300, extendsVisibility: false }),
+      minCapacity: 1,
+      initialCapacity: 1,
+      policies: [onVisible("GreaterThanOrEqualToThreshold", { lower: 0, adjustment: 2 }), onVisible("LessThanThreshold", { upper: 0, adjustment: 1 })],
+    });
+    // Task 1: message 0 (0-80 s), then message 1 (80-280 s); task 2 (from 120 s): message 2 (120-200 s). Nothing
+    // is visible in minute 2's sample, so at 180 s the service goes to 1 task and stops task 1, which is busy.
+    const w = workloadFrom("t", "t", [
+      [0, 80],
+      [1, 200],
+      [2, 80],
+    ]);
+    const killed = simulate(w, twoOrOne(false), { horizonSeconds: 900 });
+    expect(killed.interrupted).toBe(1);
+    // Message 1 comes back one visibility timeout after its receipt (80 + 300 s) and is processed again from the start.
+    expect(killed.latency.max).toBe(380 + 200 - 1);
+    expect(killed.deleted).toBe(3);
+    const kept = simulate(w, twoOrOne(true), { horizonSeconds: 900 });
+    expect(kept.interrupted).toBe(0);
+    expect(kept.deleted).toBe(3);
+  });
+});

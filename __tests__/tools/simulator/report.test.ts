@@ -11,7 +11,8 @@ const results = [BLUEPRINT_INTENDED, CDK_QUEUE_PROCESSING].map((s) => simulate(w
 test("markdown table: the workload, its lower bound, and one row per strategy with every figure", () => {
   const md = markdownTable(workload, results);
   expect(md).toContain("3000 messages in 1.0 h; lower bound (total processing time): 4.17 task-hours");
-  const rows = md.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| strategy"));
+  const main = md.split("\nRedelivery")[0];
+  const rows = main.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| strategy"));
   expect(rows.map((r) => r.split("|")[1].trim())).toEqual(["blueprint-intended", "cdk-queue-processing"]);
   expect(rows[0].split("|").length - 2).toBe(12);
   expect(rows[0]).toContain(`| ${results[0].taskHours.toFixed(1)} | ${(results[0].taskHours / results[0].workHours).toFixed(2)} |`);
@@ -38,4 +39,11 @@ test("SVG chart: four panels, a line per strategy and panel (no metric or target
 
 test("durations read as seconds, minutes or hours", () => {
   expect([formatSeconds(5.25), formatSeconds(75), formatSeconds(600), formatSeconds(9000)]).toEqual(["5.3 s", "75 s", "10.0 min", "2.5 h"]);
+});
+
+test("markdown table: a second table with redelivery, interruptions and waits for a task per strategy", () => {
+  const md = markdownTable(workload, results);
+  expect(md).toContain("| strategy | processed twice | interrupted by scale-in | waits for a task | first message → first running task | mean wait | max wait |");
+  const row = md.split("\n").filter((l) => l.startsWith("| blueprint-intended |"))[1];
+  expect(row).toBe(`| blueprint-intended | ${results[0].duplicates} | ${results[0].interrupted} | 0 | – | – | – |`);
 });

@@ -87,9 +87,25 @@ test("schedules: rate() expressions in seconds; a cron schedule cannot be simula
   );
 });
 
-test("the built-in strategies are valid, (a) to (e) and the reference (r) in order", () => {
-  const all = builtInStrategies(testSettings("sqs-dynamic-target-tracking"));
-  expect(all.map((s) => s.description.slice(0, 3))).toEqual(["(a)", "(b)", "(c)", "(d)", "(e)", "(r)"]);
+test("the built-in strategies are valid, (a) to (e), the patterns and the reference (r) in order", () => {
+  const all = builtInStrategies({
+    "sqs-dynamic-target-tracking": testSettings("sqs-dynamic-target-tracking"),
+    "sqs-queue-depth-tracking": testSettings("sqs-queue-depth-tracking"),
+    "sqs-scale-to-zero": testSettings("sqs-scale-to-zero"),
+  });
+  expect(all.map((s) => s.description.split(" ")[0])).toEqual(["(a)", "(b)", "(c)", "(d)", "(e)", "(A)", "(A')", "(B)", "(B')", "(r)"]);
+  expect(all.map((s) => s.name)).toEqual([
+    "blueprint-published",
+    "blueprint-intended",
+    "queue-depth",
+    "cdk-queue-processing",
+    "project-defaults",
+    "queue-depth-awstut",
+    "sqs-queue-depth-tracking",
+    "cdk-scale-to-zero-blog",
+    "sqs-scale-to-zero",
+    "reactive-reference",
+  ]);
   for (const s of all) expect(validateStrategy(s)).toEqual([]);
 });
 
@@ -104,10 +120,10 @@ test("a user strategy with bad fields gets one problem per field", () => {
   ]);
   const step = {
     ...BLUEPRINT_INTENDED,
-    policies: [{ kind: "step-scaling", alarm: { metric: { metricName: "CPUUtilization" }, statistic: "p99", periodMinutes: 0, evaluationPeriods: 1, comparison: ">", threshold: 1 }, steps: [], cooldownSeconds: 60 }],
+    policies: [{ kind: "step-scaling", alarm: { metric: { metricName: "MemoryUtilization" }, statistic: "p99", periodMinutes: 0, evaluationPeriods: 1, comparison: ">", threshold: 1 }, steps: [], cooldownSeconds: 60 }],
   };
   expect(validateStrategy(step as never)).toEqual([
-    'strategy "blueprint-intended": policies[0].alarm.metric.metricName is "CPUUtilization"; allowed: ApproximateNumberOfMessagesVisible, ApproximateNumberOfMessagesNotVisible, RunningTaskCount, NumberOfMessagesSent, NumberOfMessagesDeleted, MsgProcessingDuration',
+    'strategy "blueprint-intended": policies[0].alarm.metric.metricName is "MemoryUtilization"; allowed: ApproximateNumberOfMessagesVisible, ApproximateNumberOfMessagesNotVisible, RunningTaskCount, NumberOfMessagesSent, NumberOfMessagesDeleted, MsgProcessingDuration, CPUUtilization',
     'strategy "blueprint-intended": policies[0].alarm.statistic is "p99"; allowed: Maximum, Minimum, Average, Sum, SampleCount',
     'strategy "blueprint-intended": policies[0].alarm.periodMinutes is 0; allowed: an integer >= 1',
     'strategy "blueprint-intended": policies[0].alarm.comparison is ">"; allowed: GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold',

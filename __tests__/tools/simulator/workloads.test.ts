@@ -2,6 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  awstutWorkload,
+  BUILT_IN_WORKLOADS,
+  IDLE_DAY,
+  idleDayWorkload,
   blueprintWorkload,
   burstyWorkload,
   diurnalWorkload,
@@ -81,7 +85,39 @@ describe("CSV traces", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(() => makeWorkload("weekly", day)).toThrow(
-      'workload "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, all, or csv:<path>',
+      'workload "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, awstut, idle-day, all, or csv:<path>',
     );
+  });
+});
+
+describe("pattern workloads", () => {
+  test("awstut: one message every randint(10, 60) s, 60 s each, from 0 s on [S0-T]", () => {
+    const w = awstutWorkload({ horizonSeconds: 86_400, seed: 1 });
+    expect(w.arrivals[0]).toBe(0);
+    const gaps = Array.from(w.arrivals.slice(1), (t, i) => t - w.arrivals[i]);
+    expect(gaps.every((g) => Number.isInteger(g) && g >= 10 && g <= 60)).toBe(true);
+    expect(new Set(gaps).size).toBe(51); // every integer 10..60 occurs
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    expect(mean).toBeGreaterThan(34);
+    expect(mean).toBeLessThan(36);
+    expect(Array.from(new Set(w.durations))).toEqual([60]);
+    expect(awstutWorkload({ horizonSeconds: 86_400, seed: 1 }).arrivals).toEqual(w.arrivals);
+  });
+
+  test("idle-day: a few bursts of long jobs, each within a minute, and nothing else", () => {
+    const w = idleDayWorkload({ horizonSeconds: 86_400, seed: 1 });
+    expect(w.arrivals.length).toBeGreaterThanOrEqual(IDLE_DAY.bursts * IDLE_DAY.jobsMin);
+    expect(w.arrivals.length).toBeLessThanOrEqual(IDLE_DAY.bursts * IDLE_DAY.jobsMax);
+    expect(Array.from(w.durations).every((d) => d >= 300 && d <= 1200)).toBe(true);
+    // Gaps of more than a minute separate the bursts: at most 4 groups of sends.
+    const groups = 1 + Array.from(w.arrivals.slice(1), (t, i) => t - w.arrivals[i]).filter((g) => g > 60).length;
+    expect(groups).toBeLessThanOrEqual(IDLE_DAY.bursts);
+    expect(groups).toBeGreaterThanOrEqual(2);
+  });
+
+  test("the pattern workloads are built in", () => {
+    expect(BUILT_IN_WORKLOADS).toEqual(expect.arrayContaining(["awstut", "idle-day"]));
+    expect(makeWorkload("awstut", { horizonSeconds: 3600, seed: 2 }).name).toBe("awstut");
+    expect(makeWorkload("idle-day", { horizonSeconds: 3600, seed: 2 }).name).toBe("idle-day");
   });
 });
