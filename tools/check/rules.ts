@@ -511,6 +511,32 @@ export const RULES: readonly Rule[] = [
     ),
   },
   {
+    id: "QS-DDB-001",
+    checkov: ["CKV_AWS_28"],
+    severity: "MEDIUM",
+    title: "DynamoDB tables have point-in-time recovery",
+    fix: "Set point_in_time_recovery { enabled = true }.",
+    check: perResource("aws_dynamodb_table", (b) =>
+      nested(b.body.point_in_time_recovery).some((c) => isTrue(c.enabled)) ? undefined : "point_in_time_recovery is not enabled",
+    ),
+  },
+  {
+    id: "QS-DDB-002",
+    checkov: ["CKV_AWS_119"],
+    severity: "LOW",
+    title: "DynamoDB tables are encrypted with a customer managed KMS key, or a suppression says why not",
+    fix:
+      "Set server_side_encryption { enabled = true, kms_key_arn = <a customer managed key> }, or suppress where " +
+      "the table holds nothing that warrants a key of its own (without kms_key_arn it uses aws/dynamodb, or an AWS owned key).",
+    // As checkov: enabled (the boolean: checkov compares with [True], so the string "true" fails there too) and a
+    // key named; a key ARN given with enabled false is not used.
+    check: perResource("aws_dynamodb_table", (b) =>
+      nested(b.body.server_side_encryption).some((c) => c.enabled === true && present(c.kms_key_arn))
+        ? undefined
+        : "server_side_encryption names no customer managed key (kms_key_arn)",
+    ),
+  },
+  {
     id: "QS-CP-001",
     checkov: ["CKV_AWS_219"],
     severity: "MEDIUM",

@@ -48,6 +48,7 @@ const EXPECTED_SUPPRESSIONS: string[] = [
   "sqs-recursive-fanout aws_cloudwatch_log_group.publisher_logs QS-LOG-003",
   "sqs-recursive-fanout aws_cloudwatch_log_group.worker_logs QS-LOG-002",
   "sqs-recursive-fanout aws_cloudwatch_log_group.worker_logs QS-LOG-003",
+  "sqs-recursive-fanout aws_dynamodb_table.runs_table QS-DDB-002",
   "sqs-recursive-fanout aws_ecr_repository.image_repository QS-ECR-003",
   "sqs-recursive-fanout aws_lambda_function.publisher_function QS-LMB-003",
   "sqs-recursive-fanout aws_lambda_function.publisher_function QS-LMB-004",

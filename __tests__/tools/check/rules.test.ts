@@ -305,6 +305,46 @@ const CASES: Record<string, Case[]> = {
       compliant: tf(["aws_ecr_repository", "r", { name: "r", encryption_configuration: [{ encryption_type: "KMS" }] }]),
     },
   ],
+  "QS-DDB-001": [
+    {
+      name: "a table with point-in-time recovery off",
+      violating: tf(["aws_dynamodb_table", "t", { name: "t", hash_key: "k", point_in_time_recovery: { enabled: false } }]),
+      at: "aws_dynamodb_table.t",
+      compliant: tf(["aws_dynamodb_table", "t", { name: "t", hash_key: "k", point_in_time_recovery: { enabled: true } }]),
+    },
+    {
+      name: "a table that does not mention it (off by default)",
+      violating: tf(["aws_dynamodb_table", "t", { name: "t", hash_key: "k" }]),
+      at: "aws_dynamodb_table.t",
+      compliant: tf(["aws_dynamodb_table", "t", { name: "t", hash_key: "k", point_in_time_recovery: [{ enabled: "true" }] }]),
+    },
+  ],
+  "QS-DDB-002": [
+    {
+      name: "a table encrypted with the AWS managed key",
+      violating: tf(["aws_dynamodb_table", "t", { name: "t", hash_key: "k", server_side_encryption: { enabled: true } }]),
+      at: "aws_dynamodb_table.t",
+      compliant: tf([
+        "aws_dynamodb_table",
+        "t",
+        { name: "t", hash_key: "k", server_side_encryption: { enabled: true, kms_key_arn: "${aws_kms_key.k.arn}" } },
+      ]),
+    },
+    {
+      name: "a key named while encryption with it is off",
+      violating: tf([
+        "aws_dynamodb_table",
+        "t",
+        { name: "t", hash_key: "k", server_side_encryption: { enabled: false, kms_key_arn: "${aws_kms_key.k.arn}" } },
+      ]),
+      at: "aws_dynamodb_table.t",
+      compliant: tf([
+        "aws_dynamodb_table",
+        "t",
+        { name: "t", hash_key: "k", server_side_encryption: [{ enabled: true, kms_key_arn: "${aws_kms_key.k.arn}" }] },
+      ]),
+    },
+  ],
   "QS-CP-001": [
     {
       name: "a pipeline whose artifact store has no key",
