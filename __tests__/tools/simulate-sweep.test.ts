@@ -19,6 +19,7 @@ const strategies = builtInStrategies({
   "sqs-dynamic-target-tracking": testSettings("sqs-dynamic-target-tracking"),
   "sqs-queue-depth-tracking": testSettings("sqs-queue-depth-tracking"),
   "sqs-scale-to-zero": testSettings("sqs-scale-to-zero"),
+  "sqs-task-per-message": testSettings("sqs-task-per-message"),
 }).filter((s) => DEFAULT_SWEEP_STRATEGIES.includes(s.name));
 
 test("the sweep moves one assumption at a time over the values the issue names", () => {

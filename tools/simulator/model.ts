@@ -41,6 +41,7 @@ import {
 } from "../../app-code/shared/target-bpi";
 import { Alarm, PolicyModel, Proposal, ReactiveReference, ScalableTarget, StepScalingPolicy, TargetTrackingPolicy, TrueState } from "./autoscaling";
 import { AlarmMetric, ModelMetricName, Statistic, StrategySpec, TargetTrackingSpec, trackingMetric } from "./strategies";
+import { simulateTaskPerMessage } from "./task-per-message";
 import { Workload } from "./workloads";
 
 export interface ModelOptions {
@@ -139,6 +140,8 @@ export interface SimulationResult {
   readonly workHours: number;
   /** Time-average of messages in the system (visible + in flight), for Little's law. */
   readonly meanInSystem: number;
+  /** Task-per-message only: tasks launched, launcher invocations, RunTask calls throttled, records failed at the cap. */
+  readonly launches?: { readonly tasks: number; readonly invocations: number; readonly throttled: number; readonly atCap: number };
   readonly series: MinuteSeries;
 }
 
@@ -191,7 +194,7 @@ class Deque {
   }
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
@@ -242,6 +245,8 @@ function aggregate(
 
 /** Runs one strategy on one workload. Pure and deterministic: same inputs, same result. */
 export function simulate(workload: Workload, strategy: StrategySpec, options: ModelOptions): SimulationResult {
+  // A pattern without a service or scaling policy has its own model.
+  if (strategy.taskPerMessage) return simulateTaskPerMessage(workload, strategy, options);
   const horizon = Math.ceil(options.horizonSeconds);
   const startupDelay = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;

@@ -60,6 +60,20 @@ export function markdownTable(workload: Workload, results: readonly SimulationRe
       `| ${name} |${byOffset ? ` ${r.metricSampleOffsetSeconds} s |` : ""} ${r.duplicates} | ${r.interrupted} | ${w.count} | ${wait(w.first)} | ${wait(w.mean)} | ${wait(w.max)} |`,
     );
   }
+  const launching = results.filter((r) => r.launches !== undefined);
+  if (launching.length > 0) {
+    lines.push(
+      "",
+      "Task per message (each job its own task, RunTask admission):",
+      "",
+      "| strategy | tasks launched | launcher invocations | RunTask throttled | records at the cap | peak concurrent tasks |",
+      "|---|---:|---:|---:|---:|---:|",
+    );
+    for (const r of launching) {
+      const l = r.launches!;
+      lines.push(`| ${r.strategy} | ${l.tasks} | ${l.invocations} | ${l.throttled} | ${l.atCap} | ${r.peakTasks} |`);
+    }
+  }
   return lines.join("\n") + "\n";
 }
 

@@ -15,6 +15,7 @@ import { projectScaling } from "../../src/scaling/dynamic-target-tracking";
 import { cdkScaleToZeroBlog, QUEUE_DEPTH_AWSTUT, queueDepthTrackingStrategy, scaleToZeroStackStrategy } from "./pattern-strategies";
 import { StackSettings } from "../../src/settings";
 import { visibilityTimeoutFor } from "../../src/visibility-timeout";
+import { TaskPerMessageSpec, taskPerMessageStrategy } from "./task-per-message";
 
 /** A metric the model publishes once a minute, by its CloudWatch name. */
 export const MODEL_METRICS = [
@@ -259,6 +260,8 @@ export interface StrategySpec {
   readonly reference?: boolean;
   /** The worker task's size (Fargate CPU units, 1024 = 1 vCPU, and MiB), which prices its task-hours. Default 256 / 512. */
   readonly taskSize?: { readonly cpuUnits: number; readonly memoryMiB: number };
+  /** The task-per-message pattern (no service, no policies): its own model, task-per-message.ts. */
+  readonly taskPerMessage?: TaskPerMessageSpec;
 }
 
 /** The blueprint's worker: no SIGTERM handling or protection, the queue's 30 s visibility timeout, no DLQ. */
@@ -460,6 +463,7 @@ export interface BuiltInStackSettings {
   readonly "sqs-dynamic-target-tracking": StackSettings<"sqs-dynamic-target-tracking">;
   readonly "sqs-queue-depth-tracking": StackSettings<"sqs-queue-depth-tracking">;
   readonly "sqs-scale-to-zero": StackSettings<"sqs-scale-to-zero">;
+  readonly "sqs-task-per-message": StackSettings<"sqs-task-per-message">;
 }
 
 /**
@@ -479,6 +483,8 @@ export function builtInStrategies(stacks: BuiltInStackSettings): StrategySpec[] 
     cdkScaleToZeroBlog(),
     scaleToZeroStackStrategy(stacks["sqs-scale-to-zero"]),
     reactiveReference(settings),
+    // After the reference, so the rows and chart colours of the earlier strategies stay as they were.
+    taskPerMessageStrategy(stacks["sqs-task-per-message"]),
   ];
 }
 
@@ -526,7 +532,19 @@ export function validateStrategy(s: StrategySpec): string[] {
   positiveInt("minCapacity", s.minCapacity, 0);
   positiveInt("maxCapacity", s.maxCapacity, 1);
   if (s.minCapacity > s.maxCapacity) problems.push(`${where}: minCapacity ${s.minCapacity} > maxCapacity ${s.maxCapacity}; allowed: min <= max`);
-  if (!Array.isArray(s.policies) || s.policies.length === 0) {
+  const tpm = s.taskPerMessage;
+  if (tpm !== undefined) {
+    // No service and no policy: the event source mapping and the launcher's cap instead.
+    positiveInt("taskPerMessage.batchSize", tpm.batchSize, 1);
+    positiveInt("taskPerMessage.batchingWindowSeconds", tpm.batchingWindowSeconds, 0);
+    positiveInt("taskPerMessage.maximumConcurrency", tpm.maximumConcurrency, 2);
+    positiveInt("taskPerMessage.maxRunningTasks", tpm.maxRunningTasks, 1);
+    positive("taskPerMessage.launcherTimeoutSeconds", tpm.launcherTimeoutSeconds);
+    positiveInt("taskPerMessage.visibilityTimeoutSeconds", tpm.visibilityTimeoutSeconds, 0);
+    positiveInt("taskPerMessage.maxReceiveCount", tpm.maxReceiveCount, 1);
+    positive("taskPerMessage.apiCallSeconds", tpm.apiCallSeconds);
+    positiveInt("taskPerMessage.minimumBilledSeconds", tpm.minimumBilledSeconds, 0);
+  } else if (!Array.isArray(s.policies) || s.policies.length === 0) {
     problems.push(`${where}: policies is ${JSON.stringify(s.policies)}; allowed: an array of at least one policy`);
   }
   (Array.isArray(s.policies) ? s.policies : []).forEach((p, i) => {

@@ -177,6 +177,43 @@ export function idleDayWorkload(o: WorkloadOptions): Workload {
 }
 
 /**
+ * Long jobs arriving irregularly [judgment, model parameters] (PATTERNS.md §3.1: long, independent, irregular jobs,
+ * where task-per-message should win): a Poisson trickle, plus a few bursts of jobs sent within minutes; each job
+ * 10 to 60 minutes.
+ */
+export const LONG_JOBS = {
+  perHour: 2,
+  bursts: 3,
+  burstJobsMin: 5,
+  burstJobsMax: 15,
+  burstSpreadSeconds: 300,
+  durationMinSeconds: 600,
+  durationMaxSeconds: 3600,
+} as const;
+
+export function longJobsWorkload(o: WorkloadOptions): Workload {
+  const random = seededRandom(o.seed);
+  const p = LONG_JOBS;
+  const duration = () => uniform(random, p.durationMinSeconds, p.durationMaxSeconds);
+  const pairs: Array<[number, number]> = [];
+  poisson(random, o.horizonSeconds, p.perHour / 3600, () => p.perHour / 3600, duration, pairs);
+  for (let b = 0; b < p.bursts; b++) {
+    const at = uniform(random, 0, o.horizonSeconds);
+    const jobs = p.burstJobsMin + Math.floor(random() * (p.burstJobsMax - p.burstJobsMin + 1));
+    for (let j = 0; j < jobs; j++) {
+      const t = at + uniform(random, 0, p.burstSpreadSeconds);
+      if (t < o.horizonSeconds) pairs.push([t, duration()]);
+    }
+  }
+  return workloadFrom(
+    "long-jobs",
+    `Poisson ${p.perHour} jobs/h plus ${p.bursts} bursts of ${p.burstJobsMin}-${p.burstJobsMax} jobs within ${p.burstSpreadSeconds / 60} min; ` +
+      `${p.durationMinSeconds / 60}-${p.durationMaxSeconds / 60} min each`,
+    pairs,
+  );
+}
+
+/**
  * A trace: CSV lines `arrival_seconds,duration_seconds[,deduplication_id]` (an optional header line is skipped;
  * blank lines and lines starting with # are ignored). The optional third column stands for the message body on a
  * queue with content-based deduplication: a repeat within 5 minutes is dropped by a FIFO queue. Messages sent at or
@@ -209,7 +246,7 @@ export function parseCsvTrace(name: string, text: string, horizonSeconds = Infin
 }
 
 /** Built-in workload names, in report order. */
-export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day"] as const;
+export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day", "long-jobs"] as const;
 
 /** A built-in workload by name, or a CSV trace given as `csv:<path>`. */
 export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
@@ -226,6 +263,8 @@ export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
       return awstutWorkload(o);
     case "idle-day":
       return idleDayWorkload(o);
+    case "long-jobs":
+      return longJobsWorkload(o);
   }
   if (spec.startsWith("csv:")) {
     const file = spec.slice(4);
