@@ -41,6 +41,7 @@ import {
 } from "../../app-code/shared/target-bpi";
 import { Alarm, PolicyModel, Proposal, ReactiveReference, ScalableTarget, StepScalingPolicy, TargetTrackingPolicy, TrueState } from "./autoscaling";
 import { AlarmMetric, ModelMetricName, Statistic, StrategySpec, TargetTrackingSpec, trackingMetric } from "./strategies";
+import { simulateRecursiveFanout } from "./recursive-fanout";
 import { simulateTaskPerMessage } from "./task-per-message";
 import { Workload } from "./workloads";
 
@@ -142,6 +143,19 @@ export interface SimulationResult {
   readonly meanInSystem: number;
   /** Task-per-message only: tasks launched, launcher invocations, RunTask calls throttled, records failed at the cap. */
   readonly launches?: { readonly tasks: number; readonly invocations: number; readonly throttled: number; readonly atCap: number };
+  /**
+   * Tree workloads only: makespan (root posted → last node done; NaN when not all done by the end), and for the
+   * recursive fan-out, which generates the tree: nodes posted, extra edges absorbed by the claim, children pruned by
+   * maxDepth, the peak backlog (visible + in flight) and the seconds at maxParallelNodes.
+   */
+  readonly fanout?: {
+    readonly makespanSeconds: number;
+    readonly nodes?: number;
+    readonly duplicateEdges?: number;
+    readonly pruned?: number;
+    readonly peakBacklog?: number;
+    readonly atMaxSeconds?: number;
+  };
   readonly series: MinuteSeries;
 }
 
@@ -247,6 +261,7 @@ function aggregate(
 export function simulate(workload: Workload, strategy: StrategySpec, options: ModelOptions): SimulationResult {
   // A pattern without a service or scaling policy has its own model.
   if (strategy.taskPerMessage) return simulateTaskPerMessage(workload, strategy, options);
+  if (strategy.fanout) return simulateRecursiveFanout(workload, strategy, options);
   const horizon = Math.ceil(options.horizonSeconds);
   const startupDelay = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;
@@ -735,6 +750,17 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     peakTasks,
     workHours: workSeconds / 3600,
     meanInSystem: inSystemSum / horizon,
+    ...(workload.tree ? { fanout: { makespanSeconds: makespan(workload.tree.rootAt, deletedAt) } } : {}),
     series,
   };
+}
+
+/** Root posted → last message deleted, or NaN when some message was not deleted (a tree replayed as arrivals). */
+export function makespan(rootAt: number, doneAt: ArrayLike<number>): number {
+  let last = -Infinity;
+  for (let i = 0; i < doneAt.length; i++) {
+    if (Number.isNaN(doneAt[i])) return NaN;
+    if (doneAt[i] > last) last = doneAt[i];
+  }
+  return doneAt.length > 0 ? last - rootAt : NaN;
 }

@@ -74,6 +74,25 @@ export function markdownTable(workload: Workload, results: readonly SimulationRe
       lines.push(`| ${r.strategy} | ${l.tasks} | ${l.invocations} | ${l.throttled} | ${l.atCap} | ${r.peakTasks} |`);
     }
   }
+  const trees = results.filter((r) => r.fanout !== undefined);
+  if (trees.length > 0) {
+    lines.push(
+      "",
+      "Tree run (makespan: root posted → last node done; the fan-out generates the tree, the others get its node stream as sends):",
+      "",
+      "| strategy | makespan | nodes posted | extra edges absorbed by the claim | peak backlog | time at max capacity |",
+      "|---|---:|---:|---:|---:|---:|",
+    );
+    const dash = (v: number | undefined, f: (n: number) => string = String) => (v === undefined ? "–" : f(v));
+    for (const r of trees) {
+      const f = r.fanout!;
+      const name = r.reference ? `${r.strategy} (not deployable)` : r.strategy;
+      lines.push(
+        `| ${name} | ${Number.isNaN(f.makespanSeconds) ? "not done" : formatSeconds(f.makespanSeconds)} | ${dash(f.nodes)} | ${dash(f.duplicateEdges)} | ` +
+          `${dash(f.peakBacklog)} | ${dash(f.atMaxSeconds, formatSeconds)} |`,
+      );
+    }
+  }
   return lines.join("\n") + "\n";
 }
 

@@ -20,6 +20,7 @@ import {
   DEFAULT_TASK_HOUR_PRICE,
   FARGATE_GB_HOUR_PRICE,
   FARGATE_VCPU_HOUR_PRICE,
+  makespan,
   MinuteSeries,
   ModelOptions,
   percentile,
@@ -82,7 +83,14 @@ export function taskPerMessageStrategy(settings: StackSettings<"sqs-task-per-mes
     minCapacity: 0,
     maxCapacity: spec.maxRunningTasks,
     policies: [],
-    worker: { concurrency: 1, taskProtection: false, visibilityTimeoutSeconds: vt, extendsVisibility: false, maxReceiveCount: spec.maxReceiveCount, fifoGroups: 0 },
+    worker: {
+      concurrency: 1,
+      taskProtection: false,
+      visibilityTimeoutSeconds: vt,
+      extendsVisibility: false,
+      maxReceiveCount: spec.maxReceiveCount,
+      fifoGroups: 0,
+    },
     taskSize: { cpuUnits: settings.cpu, memoryMiB: settings.memory },
     taskPerMessage: spec,
   };
@@ -92,10 +100,7 @@ export function taskPerMessageStrategy(settings: StackSettings<"sqs-task-per-mes
 class TokenBucket {
   private tokens: number;
   private at = 0;
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-  ) {
+  constructor(private readonly burst: number, private readonly perSecond: number) {
     this.tokens = burst;
   }
   take(now: number): boolean {
@@ -132,7 +137,9 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
   const spec = strategy.taskPerMessage!;
   const callsPerBatch = spec.batchSize + 1;
   if (callsPerBatch * spec.apiCallSeconds > spec.launcherTimeoutSeconds) {
-    throw new Error(`strategy "${strategy.name}": a batch of ${spec.batchSize} needs more than the launcher's ${spec.launcherTimeoutSeconds} s timeout; not modelled`);
+    throw new Error(
+      `strategy "${strategy.name}": a batch of ${spec.batchSize} needs more than the launcher's ${spec.launcherTimeoutSeconds} s timeout; not modelled`
+    );
   }
   const horizon = Math.ceil(options.horizonSeconds);
   const startup = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
@@ -346,7 +353,8 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
     if (k % Math.round(60 / DT) === Math.round(60 / DT) - 1) {
       series.desired[minute] = alive;
       // The poller adds up to 300 batches a minute while messages wait; back to 5 when none does [assumption].
-      rampLimit = visibleCount() > 0 ? Math.min(LAMBDA_SQS_SCALING.maxBatches, rampLimit + LAMBDA_SQS_SCALING.addedPerMinute) : LAMBDA_SQS_SCALING.initialBatches;
+      rampLimit =
+        visibleCount() > 0 ? Math.min(LAMBDA_SQS_SCALING.maxBatches, rampLimit + LAMBDA_SQS_SCALING.addedPerMinute) : LAMBDA_SQS_SCALING.initialBatches;
     }
     inSystemSum += inSystem * DT;
   }
@@ -406,6 +414,7 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
     workHours: workSeconds / 3600,
     meanInSystem: inSystemSum / horizon,
     launches: { tasks: taskLaunch.length, invocations: invocationsCount, throttled, atCap },
+    ...(workload.tree ? { fanout: { makespanSeconds: makespan(workload.tree.rootAt, doneAt) } } : {}),
     series,
   };
 }

@@ -8,6 +8,8 @@
 import * as fs from "node:fs";
 import { gapSeconds } from "../../app-code/producer-service/config";
 import { AWSTUT_PUBLISHED } from "../../src/scaling/queue-depth-tracking";
+import { SyntheticTree, TreeShape } from "../../app-code/recursive-fanout/synthetic-tree";
+import { loadSettings } from "../../src/settings";
 import { exponential, Random, seededRandom, uniform } from "./random";
 
 export interface Workload {
@@ -22,6 +24,11 @@ export interface Workload {
    * hashes the body). Unset: every send is distinct (as the project's producer writes unique ids).
    */
   readonly deduplicationIds?: readonly string[];
+  /**
+   * A workload whose processing generates messages (the recursive fan-out's tree): a strategy that posts children
+   * (sqs-recursive-fanout) generates it from this; the others see `arrivals` (its node stream) as external sends.
+   */
+  readonly tree?: { readonly shape: TreeShape; readonly rootAt: number };
 }
 
 export interface WorkloadOptions {
@@ -213,6 +220,51 @@ export function longJobsWorkload(o: WorkloadOptions): Workload {
   );
 }
 
+/** When the tree's root is posted [judgment]: an hour in, so every service has settled at its minimum. */
+export const TREE_ROOT_AT_SECONDS = 3600;
+
+/**
+ * The recursive fan-out's demo tree (PATTERNS.md §4.4): the app's synthetic tree with the stack's shape settings
+ * (branching, depth, extra edges, node times; seed = the workload seed), its root posted once. Its node stream
+ * for strategies that post no children [judgment]: each node sent when its parent would have posted it with
+ * unlimited parallelism and no start-up (parent sent + parent's node time, breadth-first, each node once as the
+ * claim makes it), its node time as the duration.
+ */
+export function treeWorkload(o: WorkloadOptions, shape: Omit<TreeShape, "seed">, rootAt = TREE_ROOT_AT_SECONDS, maxDepth = Infinity): Workload {
+  const full: TreeShape = { ...shape, seed: o.seed };
+  const tree = new SyntheticTree(full);
+  const sentAt = new Float64Array(tree.size).fill(NaN);
+  const depth = new Int32Array(tree.size);
+  const order = [0];
+  sentAt[0] = rootAt;
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i];
+    if (depth[n] >= maxDepth) continue;
+    for (const c of tree.children(n)) {
+      if (!Number.isNaN(sentAt[c])) continue;
+      sentAt[c] = sentAt[n] + tree.nodeTimeSeconds(n);
+      depth[c] = depth[n] + 1;
+      order.push(c);
+    }
+  }
+  const pairs = order.filter((n) => sentAt[n] < o.horizonSeconds).map((n) => [sentAt[n], tree.nodeTimeSeconds(n)] as [number, number]);
+  const w = workloadFrom(
+    "tree",
+    `one run of the fan-out's synthetic tree at ${rootAt / 60} min: branching ${shape.branching}, depth ${shape.depth}, ` +
+      `extra edges ${shape.extraEdgeRate}, ${shape.nodeTimeMinSeconds}-${shape.nodeTimeMaxSeconds} s per node (${tree.size} nodes); ` +
+      `others see its node stream as arrivals`,
+    pairs,
+  );
+  return { ...w, tree: { shape: full, rootAt } };
+}
+
+/** The tree of the sqs-recursive-fanout stack's default settings. */
+function defaultTreeWorkload(o: WorkloadOptions): Workload {
+  const s = loadSettings({}).stacks["sqs-recursive-fanout"];
+  const shape = { branching: s.treeBranching, depth: s.treeDepth, extraEdgeRate: s.treeExtraEdgeRate, nodeTimeMinSeconds: s.nodeTimeMinSeconds, nodeTimeMaxSeconds: s.nodeTimeMaxSeconds };
+  return treeWorkload(o, shape, TREE_ROOT_AT_SECONDS, s.maxDepth);
+}
+
 /**
  * A trace: CSV lines `arrival_seconds,duration_seconds[,deduplication_id]` (an optional header line is skipped;
  * blank lines and lines starting with # are ignored). The optional third column stands for the message body on a
@@ -246,7 +298,7 @@ export function parseCsvTrace(name: string, text: string, horizonSeconds = Infin
 }
 
 /** Built-in workload names, in report order. */
-export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day", "long-jobs"] as const;
+export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day", "long-jobs", "tree"] as const;
 
 /** A built-in workload by name, or a CSV trace given as `csv:<path>`. */
 export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
@@ -265,6 +317,8 @@ export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
       return idleDayWorkload(o);
     case "long-jobs":
       return longJobsWorkload(o);
+    case "tree":
+      return defaultTreeWorkload(o);
   }
   if (spec.startsWith("csv:")) {
     const file = spec.slice(4);

@@ -36,6 +36,7 @@ test("one job: its own task after the launcher's two calls and the start-up, bil
   expect(r.taskHours * 3600).toBeCloseTo(TASK_PER_MESSAGE_MODEL.minimumBilledSeconds, 6);
   expect(r.launches).toEqual({ tasks: 1, invocations: 1, throttled: 0, atCap: 0 });
   expect([r.deleted, r.inQueue, r.inDlq, r.peakTasks]).toEqual([1, 0, 0, 1]);
+  expect(simulate(w, stack(), { horizonSeconds: 3600, startupDelaySeconds: 0 })).toEqual(r);
   const slow = simulate(w, stack(), { horizonSeconds: 3600, startupDelaySeconds: 90 });
   expect(slow.latency.max).toBeCloseTo(95.2, 6);
   expect(slow.taskHours * 3600).toBeCloseTo(95, 6);
@@ -83,10 +84,12 @@ test("Lambda's poller starts with 5 concurrent batches and adds up to 300 a minu
 });
 
 test("long-jobs: each job gets its own task; task-hours stay near the work", () => {
-  const w = longJobsWorkload({ horizonSeconds: 86_400, seed: 1 });
-  const r = simulate(w, stack(), { horizonSeconds: 86_400 });
+  // The built-in day (seed 1): its bursts fit the cap within dlqMaxReceiveCount visibility timeouts.
+  const o = { horizonSeconds: 86_400 };
+  const w = longJobsWorkload({ ...o, seed: 1 });
+  const r = simulate(w, stack(), o);
   expect(r.inDlq).toBe(0);
   expect(r.taskHours / r.workHours).toBeGreaterThan(1);
   expect(r.taskHours / r.workHours).toBeLessThan(1.1);
-  expect(simulate(w, stack(), { horizonSeconds: 86_400 })).toEqual(r);
+  expect(r.peakTasks).toBeLessThanOrEqual(10 + 10);
 });

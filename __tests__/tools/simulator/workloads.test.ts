@@ -87,7 +87,7 @@ describe("CSV traces", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(() => makeWorkload("weekly", day)).toThrow(
-      'workload "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, awstut, idle-day, long-jobs, all, or csv:<path>',
+      'workload "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, awstut, idle-day, long-jobs, tree, all, or csv:<path>',
     );
   });
 });
