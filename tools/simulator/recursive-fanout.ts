@@ -19,13 +19,13 @@ import { ScalableTarget, TargetTrackingPolicy } from "./autoscaling";
 import {
   DEFAULT_SAMPLE_OFFSET_SECONDS,
   DEFAULT_STARTUP_DELAY_SECONDS,
-  DEFAULT_TASK_HOUR_PRICE,
-  FARGATE_GB_HOUR_PRICE,
-  FARGATE_VCPU_HOUR_PRICE,
-  MinuteSeries,
+  messageFigures,
   ModelOptions,
-  percentile,
+  newMinuteSeries,
+  runIdentity,
   SimulationResult,
+  taskHourPrice,
+  waitSummary,
 } from "./model";
 import { rateSeconds, StrategySpec } from "./strategies";
 import type { Workload } from "./workloads";
@@ -101,10 +101,7 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
   const startup = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;
   const delay = options.metricDelayMinutes ?? 0;
-  const size = strategy.taskSize;
-  const price =
-    options.taskHourPrice ??
-    (size ? (size.cpuUnits / 1024) * FARGATE_VCPU_HOUR_PRICE + (size.memoryMiB / 1024) * FARGATE_GB_HOUR_PRICE : DEFAULT_TASK_HOUR_PRICE);
+  const price = taskHourPrice(strategy, options);
   const goal = options.desiredLatencySeconds ?? 60;
 
   // Messages: one per posted node (tree) or per send (other workloads). Struct of growable arrays.
@@ -134,20 +131,7 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
   const externalCount = tree ? 0 : workload.arrivals.length;
 
   const minutes = Math.ceil(horizon / 60);
-  const series: MinuteSeries = {
-    visible: new Float64Array(minutes),
-    inFlight: new Float64Array(minutes),
-    running: new Float64Array(minutes),
-    sent: new Float64Array(minutes),
-    deleted: new Float64Array(minutes),
-    processed: new Float64Array(minutes),
-    processedCount: new Float64Array(minutes),
-    desired: new Float64Array(minutes),
-    cpu: new Float64Array(minutes),
-    cpuCount: new Float64Array(minutes),
-    target: new Float64Array(minutes).fill(NaN),
-    metric: new Float64Array(minutes).fill(NaN),
-  };
+  const series = newMinuteSeries(minutes);
 
   const bounds = { minCapacity: 1, maxCapacity: spec.maxParallelNodes };
   const policy = new TargetTrackingPolicy(
@@ -312,27 +296,10 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
   let taskSeconds = 0;
   for (const t of [...tasks, ...stopped]) taskSeconds += Math.min(horizon, t.stoppedAt) - Math.min(horizon, t.launchedAt);
   const sent = postedAt.length;
-  const latencies = new Float64Array(sent);
-  let over = 0;
-  let latencySum = 0;
-  let workSeconds = 0;
-  for (let i = 0; i < sent; i++) {
-    const l = Number.isNaN(doneAt[i]) ? horizon - postedAt[i] : doneAt[i] - postedAt[i];
-    latencies[i] = l;
-    latencySum += l;
-    if (l > goal) over++;
-    workSeconds += workOf[i];
-  }
-  latencies.sort();
+  const figures = messageFigures(postedAt, doneAt, workOf, horizon, goal);
   const finished = deleted === sent && (tree ? true : external === externalCount);
   return {
-    strategy: strategy.name,
-    reference: false,
-    workload: workload.name,
-    horizonSeconds: horizon,
-    desiredLatencySeconds: goal,
-    metricSampleOffsetSeconds: sampleOffset,
-    metricDelayMinutes: delay,
+    ...runIdentity(strategy, workload, horizon, goal, options),
     sent,
     deduplicated: 0,
     deleted,
@@ -341,20 +308,14 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
     duplicates: 0,
     interrupted: 0,
     // The service never goes below one running task: no message waits for a task.
-    coldStarts: { count: 0, first: NaN, mean: NaN, max: NaN },
-    latency: {
-      p50: percentile(latencies, 0.5),
-      p95: percentile(latencies, 0.95),
-      p99: percentile(latencies, 0.99),
-      max: sent > 0 ? latencies[sent - 1] : 0,
-      mean: sent > 0 ? latencySum / sent : 0,
-    },
-    overGoalShare: sent > 0 ? over / sent : 0,
+    coldStarts: waitSummary([]),
+    latency: figures.latency,
+    overGoalShare: figures.overGoalShare,
     taskHours: taskSeconds / 3600,
     cost: (taskSeconds / 3600) * price,
     scalingActions,
     peakTasks,
-    workHours: workSeconds / 3600,
+    workHours: figures.workHours,
     meanInSystem: inSystemSum / horizon,
     ...(tree
       ? {

@@ -17,14 +17,14 @@ import type { StackSettings } from "../../src/settings";
 import {
   DEFAULT_SAMPLE_OFFSET_SECONDS,
   DEFAULT_STARTUP_DELAY_SECONDS,
-  DEFAULT_TASK_HOUR_PRICE,
-  FARGATE_GB_HOUR_PRICE,
-  FARGATE_VCPU_HOUR_PRICE,
+  messageFigures,
   makespan,
-  MinuteSeries,
   ModelOptions,
-  percentile,
+  newMinuteSeries,
+  runIdentity,
   SimulationResult,
+  taskHourPrice,
+  waitSummary,
 } from "./model";
 import type { StrategySpec } from "./strategies";
 import type { Workload } from "./workloads";
@@ -144,10 +144,7 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
   const horizon = Math.ceil(options.horizonSeconds);
   const startup = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;
-  const size = strategy.taskSize;
-  const price =
-    options.taskHourPrice ??
-    (size ? (size.cpuUnits / 1024) * FARGATE_VCPU_HOUR_PRICE + (size.memoryMiB / 1024) * FARGATE_GB_HOUR_PRICE : DEFAULT_TASK_HOUR_PRICE);
+  const price = taskHourPrice(strategy, options);
   const goal = options.desiredLatencySeconds ?? 60;
   const vt = spec.visibilityTimeoutSeconds;
 
@@ -161,20 +158,7 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
   const doneAt = new Float64Array(total).fill(NaN);
 
   const minutes = Math.ceil(horizon / 60);
-  const series: MinuteSeries = {
-    visible: new Float64Array(minutes),
-    inFlight: new Float64Array(minutes),
-    running: new Float64Array(minutes),
-    sent: new Float64Array(minutes),
-    deleted: new Float64Array(minutes),
-    processed: new Float64Array(minutes),
-    processedCount: new Float64Array(minutes),
-    desired: new Float64Array(minutes),
-    cpu: new Float64Array(minutes),
-    cpuCount: new Float64Array(minutes),
-    target: new Float64Array(minutes).fill(NaN),
-    metric: new Float64Array(minutes).fill(NaN),
-  };
+  const series = newMinuteSeries(minutes);
 
   // Visible messages in the order they became visible; failed records return in receive order (constant timeout).
   const visible: number[] = [];
@@ -364,27 +348,10 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
   for (let t = 0; t < taskLaunch.length; t++) {
     taskSeconds += taskStop[t] <= horizon ? Math.max(spec.minimumBilledSeconds, taskStop[t] - taskLaunch[t]) : horizon - taskLaunch[t];
   }
-  const latencies = new Float64Array(total);
-  let over = 0;
-  let latencySum = 0;
-  let workSeconds = 0;
-  for (let i = 0; i < total; i++) {
-    const l = Number.isNaN(doneAt[i]) ? horizon - arrival[i] : doneAt[i] - arrival[i];
-    latencies[i] = l;
-    latencySum += l;
-    if (l > goal) over++;
-    workSeconds += duration[i];
-  }
-  latencies.sort();
+  const figures = messageFigures(arrival.subarray(0, total), doneAt, duration, horizon, goal);
   if (!Number.isNaN(waitingSince)) coldWaits.push(horizon - waitingSince);
   return {
-    strategy: strategy.name,
-    reference: false,
-    workload: workload.name,
-    horizonSeconds: horizon,
-    desiredLatencySeconds: goal,
-    metricSampleOffsetSeconds: sampleOffset,
-    metricDelayMinutes: options.metricDelayMinutes ?? 0,
+    ...runIdentity(strategy, workload, horizon, goal, options),
     sent: total,
     deduplicated: 0,
     deleted,
@@ -393,25 +360,14 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
     inDlq,
     duplicates: 0,
     interrupted: 0,
-    coldStarts: {
-      count: coldWaits.length,
-      first: coldWaits.length > 0 ? coldWaits[0] : NaN,
-      mean: coldWaits.length > 0 ? coldWaits.reduce((a, b) => a + b, 0) / coldWaits.length : NaN,
-      max: coldWaits.length > 0 ? Math.max(...coldWaits) : NaN,
-    },
-    latency: {
-      p50: percentile(latencies, 0.5),
-      p95: percentile(latencies, 0.95),
-      p99: percentile(latencies, 0.99),
-      max: total > 0 ? latencies[total - 1] : 0,
-      mean: total > 0 ? latencySum / total : 0,
-    },
-    overGoalShare: total > 0 ? over / total : 0,
+    coldStarts: waitSummary(coldWaits),
+    latency: figures.latency,
+    overGoalShare: figures.overGoalShare,
     taskHours: taskSeconds / 3600,
     cost: (taskSeconds / 3600) * price,
     scalingActions: 0,
     peakTasks,
-    workHours: workSeconds / 3600,
+    workHours: figures.workHours,
     meanInSystem: inSystemSum / horizon,
     launches: { tasks: taskLaunch.length, invocations: invocationsCount, throttled, atCap },
     ...(workload.tree ? { fanout: { makespanSeconds: makespan(workload.tree.rootAt, doneAt) } } : {}),

@@ -10,6 +10,7 @@ import { gapSeconds } from "../../app-code/producer-service/config";
 import { AWSTUT_PUBLISHED } from "../../src/scaling/queue-depth-tracking";
 import { SyntheticTree, TreeShape } from "../../app-code/recursive-fanout/synthetic-tree";
 import { loadSettings } from "../../src/settings";
+import { treeShapeOf } from "../../src/settings/sqs-recursive-fanout";
 import { exponential, Random, seededRandom, uniform } from "./random";
 
 export interface Workload {
@@ -261,8 +262,7 @@ export function treeWorkload(o: WorkloadOptions, shape: Omit<TreeShape, "seed">,
 /** The tree of the sqs-recursive-fanout stack's default settings. */
 function defaultTreeWorkload(o: WorkloadOptions): Workload {
   const s = loadSettings({}).stacks["sqs-recursive-fanout"];
-  const shape = { branching: s.treeBranching, depth: s.treeDepth, extraEdgeRate: s.treeExtraEdgeRate, nodeTimeMinSeconds: s.nodeTimeMinSeconds, nodeTimeMaxSeconds: s.nodeTimeMaxSeconds };
-  return treeWorkload(o, shape, TREE_ROOT_AT_SECONDS, s.maxDepth);
+  return treeWorkload(o, treeShapeOf(s, o.seed), TREE_ROOT_AT_SECONDS, s.maxDepth);
 }
 
 /**

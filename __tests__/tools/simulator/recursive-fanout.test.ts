@@ -1,5 +1,6 @@
 import { testSettings } from "../../helpers";
 import { SyntheticTree } from "../../../app-code/recursive-fanout/synthetic-tree";
+import { treeShapeOf } from "../../../src/settings/sqs-recursive-fanout";
 import { simulate } from "../../../tools/simulator/model";
 import { FanoutSpec, recursiveFanoutStrategy } from "../../../tools/simulator/recursive-fanout";
 import { QUEUE_DEPTH, StrategySpec, validateStrategy } from "../../../tools/simulator/strategies";
@@ -53,16 +54,7 @@ test("the tree workload: each node once, sent when its parent would post it at u
   expect(w.tree).toEqual({ shape: { ...small, seed: 1 }, rootAt: 100 });
   const built = makeWorkload("tree", { horizonSeconds: 86_400, seed: 1 });
   const s = testSettings("sqs-recursive-fanout");
-  expect(built.arrivals.length).toBe(
-    new SyntheticTree({
-      branching: s.treeBranching,
-      depth: s.treeDepth,
-      extraEdgeRate: s.treeExtraEdgeRate,
-      seed: 1,
-      nodeTimeMinSeconds: s.nodeTimeMinSeconds,
-      nodeTimeMaxSeconds: s.nodeTimeMaxSeconds,
-    }).size
-  );
+  expect(built.arrivals.length).toBe(new SyntheticTree(treeShapeOf(s, 1)).size);
 });
 
 test("the fan-out generates the tree from processing: one task alone takes the sum of the node times", () => {
