@@ -19,6 +19,8 @@ const strategies = builtInStrategies({
   "sqs-dynamic-target-tracking": testSettings("sqs-dynamic-target-tracking"),
   "sqs-queue-depth-tracking": testSettings("sqs-queue-depth-tracking"),
   "sqs-scale-to-zero": testSettings("sqs-scale-to-zero"),
+  "sqs-task-per-message": testSettings("sqs-task-per-message"),
+  "sqs-recursive-fanout": testSettings("sqs-recursive-fanout"),
 }).filter((s) => DEFAULT_SWEEP_STRATEGIES.includes(s.name));
 
 test("the sweep moves one assumption at a time over the values the issue names", () => {

@@ -2,7 +2,7 @@
  * Settings of the stack sqs-recursive-fanout (PATTERNS.md §4): context `"sqs-recursive-fanout": {...}`, environment
  * `QS_SQS_RECURSIVE_FANOUT__*`. See docs/sqs-recursive-fanout.md.
  */
-import { treeShapeProblems } from "../../app-code/recursive-fanout/synthetic-tree";
+import { TreeShape, treeShapeProblems } from "../../app-code/recursive-fanout/synthetic-tree";
 import { def, stackSettings, ValuesOf } from "./group";
 import { boolean, decimal, integer, SCHEDULE_ALLOWED, scheduleExpression } from "./parsers";
 import {
@@ -154,14 +154,7 @@ export const RECURSIVE_FANOUT_SETTINGS = stackSettings(RECURSIVE_FANOUT_STACK, {
     {
       doc: "the synthetic tree (treeBranching, treeDepth, treeExtraEdgeRate, node times) is valid",
       check: (s, describe) => {
-        const problems = treeShapeProblems({
-          branching: s.treeBranching,
-          depth: s.treeDepth,
-          extraEdgeRate: s.treeExtraEdgeRate,
-          seed: 1,
-          nodeTimeMinSeconds: s.nodeTimeMinSeconds,
-          nodeTimeMaxSeconds: s.nodeTimeMaxSeconds,
-        });
+        const problems = treeShapeProblems(treeShapeOf(s, 1));
         return problems.length === 0 ? undefined : `${describe("treeBranching")}, ${describe("treeDepth")}: ${problems.join("; ")}.`;
       },
     },
@@ -176,3 +169,18 @@ export const RECURSIVE_FANOUT_SETTINGS = stackSettings(RECURSIVE_FANOUT_STACK, {
 });
 
 export type SqsRecursiveFanoutSettings = ValuesOf<typeof RECURSIVE_FANOUT_SETTINGS.definitions>;
+
+/** The synthetic tree these settings describe (the workers' TREE_* environment; the simulator's tree workload). */
+export function treeShapeOf(
+  s: { treeBranching: number; treeDepth: number; treeExtraEdgeRate: number; nodeTimeMinSeconds: number; nodeTimeMaxSeconds: number },
+  seed: number,
+): TreeShape {
+  return {
+    branching: s.treeBranching,
+    depth: s.treeDepth,
+    extraEdgeRate: s.treeExtraEdgeRate,
+    seed,
+    nodeTimeMinSeconds: s.nodeTimeMinSeconds,
+    nodeTimeMaxSeconds: s.nodeTimeMaxSeconds,
+  };
+}

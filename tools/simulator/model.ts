@@ -41,6 +41,8 @@ import {
 } from "../../app-code/shared/target-bpi";
 import { Alarm, PolicyModel, Proposal, ReactiveReference, ScalableTarget, StepScalingPolicy, TargetTrackingPolicy, TrueState } from "./autoscaling";
 import { AlarmMetric, ModelMetricName, Statistic, StrategySpec, TargetTrackingSpec, trackingMetric } from "./strategies";
+import { simulateRecursiveFanout } from "./recursive-fanout";
+import { simulateTaskPerMessage } from "./task-per-message";
 import { Workload } from "./workloads";
 
 export interface ModelOptions {
@@ -139,6 +141,21 @@ export interface SimulationResult {
   readonly workHours: number;
   /** Time-average of messages in the system (visible + in flight), for Little's law. */
   readonly meanInSystem: number;
+  /** Task-per-message only: tasks launched, launcher invocations, RunTask calls throttled, records failed at the cap. */
+  readonly launches?: { readonly tasks: number; readonly invocations: number; readonly throttled: number; readonly atCap: number };
+  /**
+   * Tree workloads only: makespan (root posted → last node done; NaN when not all done by the end), and for the
+   * recursive fan-out, which generates the tree: nodes posted, extra edges absorbed by the claim, children pruned by
+   * maxDepth, the peak backlog (visible + in flight) and the seconds at maxParallelNodes.
+   */
+  readonly fanout?: {
+    readonly makespanSeconds: number;
+    readonly nodes?: number;
+    readonly duplicateEdges?: number;
+    readonly pruned?: number;
+    readonly peakBacklog?: number;
+    readonly atMaxSeconds?: number;
+  };
   readonly series: MinuteSeries;
 }
 
@@ -191,7 +208,102 @@ class Deque {
   }
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+/** The fields of a result that name the run and its settings. */
+export function runIdentity(
+  strategy: StrategySpec,
+  workload: Workload,
+  horizon: number,
+  goal: number,
+  options: ModelOptions,
+): Pick<SimulationResult, "strategy" | "reference" | "workload" | "horizonSeconds" | "desiredLatencySeconds" | "metricSampleOffsetSeconds" | "metricDelayMinutes"> {
+  return {
+    strategy: strategy.name,
+    reference: strategy.reference === true,
+    workload: workload.name,
+    horizonSeconds: horizon,
+    desiredLatencySeconds: goal,
+    metricSampleOffsetSeconds: options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS,
+    metricDelayMinutes: options.metricDelayMinutes ?? 0,
+  };
+}
+
+/** Zeroed minute series (the policy's metric and target NaN until there is one). */
+export function newMinuteSeries(minutes: number): MinuteSeries {
+  return {
+    visible: new Float64Array(minutes),
+    inFlight: new Float64Array(minutes),
+    running: new Float64Array(minutes),
+    sent: new Float64Array(minutes),
+    deleted: new Float64Array(minutes),
+    processed: new Float64Array(minutes),
+    processedCount: new Float64Array(minutes),
+    desired: new Float64Array(minutes),
+    cpu: new Float64Array(minutes),
+    cpuCount: new Float64Array(minutes),
+    target: new Float64Array(minutes).fill(NaN),
+    metric: new Float64Array(minutes).fill(NaN),
+  };
+}
+
+/** Price of one task-hour: the option, else the strategy's task size at Fargate's prices, else 0.25 vCPU / 0.5 GB. */
+export function taskHourPrice(strategy: StrategySpec, options: ModelOptions): number {
+  const size = strategy.taskSize;
+  return (
+    options.taskHourPrice ??
+    (size ? (size.cpuUnits / 1024) * FARGATE_VCPU_HOUR_PRICE + (size.memoryMiB / 1024) * FARGATE_GB_HOUR_PRICE : DEFAULT_TASK_HOUR_PRICE)
+  );
+}
+
+/** The waits for a task as the results give them. */
+export function waitSummary(waits: readonly number[]): SimulationResult["coldStarts"] {
+  return {
+    count: waits.length,
+    first: waits.length > 0 ? waits[0] : NaN,
+    mean: waits.length > 0 ? waits.reduce((a, b) => a + b, 0) / waits.length : NaN,
+    max: waits.length > 0 ? Math.max(...waits) : NaN,
+  };
+}
+
+/** Percentiles, max and mean of sorted latencies. */
+export function latencySummary(sorted: Float64Array, sum: number): SimulationResult["latency"] {
+  const n = sorted.length;
+  return {
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: n > 0 ? sorted[n - 1] : 0,
+    mean: n > 0 ? sum / n : 0,
+  };
+}
+
+/**
+ * Latency (send to done; a message not done counts with its age at the end), the share over the goal and the work
+ * hours of messages given as parallel arrays, for the models of the task-per-message and fan-out patterns.
+ */
+export function messageFigures(
+  sentAt: ArrayLike<number>,
+  doneAt: ArrayLike<number>,
+  work: ArrayLike<number>,
+  horizon: number,
+  goal: number,
+): Pick<SimulationResult, "latency" | "overGoalShare" | "workHours"> {
+  const n = sentAt.length;
+  const latencies = new Float64Array(n);
+  let over = 0;
+  let sum = 0;
+  let workSeconds = 0;
+  for (let i = 0; i < n; i++) {
+    const l = (Number.isNaN(doneAt[i]) ? horizon : doneAt[i]) - sentAt[i];
+    latencies[i] = l;
+    sum += l;
+    if (l > goal) over++;
+    workSeconds += work[i];
+  }
+  latencies.sort();
+  return { latency: latencySummary(latencies, sum), overGoalShare: n > 0 ? over / n : 0, workHours: workSeconds / 3600 };
+}
+
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
@@ -242,14 +354,14 @@ function aggregate(
 
 /** Runs one strategy on one workload. Pure and deterministic: same inputs, same result. */
 export function simulate(workload: Workload, strategy: StrategySpec, options: ModelOptions): SimulationResult {
+  // A pattern without a service or scaling policy has its own model.
+  if (strategy.taskPerMessage) return simulateTaskPerMessage(workload, strategy, options);
+  if (strategy.fanout) return simulateRecursiveFanout(workload, strategy, options);
   const horizon = Math.ceil(options.horizonSeconds);
   const startupDelay = options.startupDelaySeconds ?? DEFAULT_STARTUP_DELAY_SECONDS;
   const sampleOffset = options.metricSampleOffsetSeconds ?? DEFAULT_SAMPLE_OFFSET_SECONDS;
   const delay = options.metricDelayMinutes ?? 0;
-  const size = strategy.taskSize;
-  const price =
-    options.taskHourPrice ??
-    (size ? (size.cpuUnits / 1024) * FARGATE_VCPU_HOUR_PRICE + (size.memoryMiB / 1024) * FARGATE_GB_HOUR_PRICE : DEFAULT_TASK_HOUR_PRICE);
+  const price = taskHourPrice(strategy, options);
   const goal = options.desiredLatencySeconds ?? strategy.targetSetter?.desiredLatencySeconds ?? 60;
   const worker = strategy.worker;
   const concurrency = worker.concurrency;
@@ -288,20 +400,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   let expiries: Array<{ id: number; at: number; receives: number }> = [];
 
   const minutes = Math.ceil(horizon / 60);
-  const series: MinuteSeries = {
-    visible: new Float64Array(minutes),
-    inFlight: new Float64Array(minutes),
-    running: new Float64Array(minutes),
-    sent: new Float64Array(minutes),
-    deleted: new Float64Array(minutes),
-    processed: new Float64Array(minutes),
-    processedCount: new Float64Array(minutes),
-    desired: new Float64Array(minutes),
-    cpu: new Float64Array(minutes),
-    cpuCount: new Float64Array(minutes),
-    target: new Float64Array(minutes).fill(NaN),
-    metric: new Float64Array(minutes).fill(NaN),
-  };
+  const series = newMinuteSeries(minutes);
   // Per metric: the per-minute Sum and, for the app metric, the SampleCount (SQS and Container Insights: 1 a minute).
   const byName: Record<ModelMetricName, { readonly sum: Float64Array; readonly count?: Float64Array }> = {
     ApproximateNumberOfMessagesVisible: { sum: series.visible },
@@ -696,13 +795,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   latencies.sort();
   if (!Number.isNaN(waitingSince)) coldWaits.push(horizon - waitingSince);
   return {
-    strategy: strategy.name,
-    reference: strategy.reference === true,
-    workload: workload.name,
-    horizonSeconds: horizon,
-    desiredLatencySeconds: goal,
-    metricSampleOffsetSeconds: sampleOffset,
-    metricDelayMinutes: delay,
+    ...runIdentity(strategy, workload, horizon, goal, options),
     sent,
     deduplicated,
     deleted,
@@ -710,19 +803,8 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     inDlq,
     duplicates,
     interrupted,
-    coldStarts: {
-      count: coldWaits.length,
-      first: coldWaits.length > 0 ? coldWaits[0] : NaN,
-      mean: coldWaits.length > 0 ? coldWaits.reduce((a, b) => a + b, 0) / coldWaits.length : NaN,
-      max: coldWaits.length > 0 ? Math.max(...coldWaits) : NaN,
-    },
-    latency: {
-      p50: percentile(latencies, 0.5),
-      p95: percentile(latencies, 0.95),
-      p99: percentile(latencies, 0.99),
-      max: sent > 0 ? latencies[sent - 1] : 0,
-      mean: sent > 0 ? latencySum / sent : 0,
-    },
+    coldStarts: waitSummary(coldWaits),
+    latency: latencySummary(latencies, latencySum),
     overGoalShare: sent > 0 ? over / sent : 0,
     taskHours: taskSeconds / 3600,
     cost: (taskSeconds / 3600) * price,
@@ -730,6 +812,17 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     peakTasks,
     workHours: workSeconds / 3600,
     meanInSystem: inSystemSum / horizon,
+    ...(workload.tree ? { fanout: { makespanSeconds: makespan(workload.tree.rootAt, deletedAt) } } : {}),
     series,
   };
+}
+
+/** Root posted → last message deleted, or NaN when some message was not deleted (a tree replayed as arrivals). */
+export function makespan(rootAt: number, doneAt: ArrayLike<number>): number {
+  let last = -Infinity;
+  for (let i = 0; i < doneAt.length; i++) {
+    if (Number.isNaN(doneAt[i])) return NaN;
+    if (doneAt[i] > last) last = doneAt[i];
+  }
+  return doneAt.length > 0 ? last - rootAt : NaN;
 }

@@ -33,7 +33,7 @@ export interface SimulateOptions {
 
 export const USAGE = `Usage: npm run simulate -- [options]
 
-  --workload <list>      blueprint, bursty, diurnal, duration-shift, awstut, idle-day, csv:<path>, or all (default: all)
+  --workload <list>      blueprint, bursty, diurnal, duration-shift, awstut, idle-day, long-jobs, tree, csv:<path>, or all (default: all)
   --strategies <list>    strategy names, comma-separated, or all (default: all)
   --strategy-file <f>    JSON array of extra strategies (StrategySpec, see tools/simulator/strategies.ts)
   --duration <d>         simulated time: 24h, 90m, 3600s or seconds (default: 24h)

@@ -60,6 +60,39 @@ export function markdownTable(workload: Workload, results: readonly SimulationRe
       `| ${name} |${byOffset ? ` ${r.metricSampleOffsetSeconds} s |` : ""} ${r.duplicates} | ${r.interrupted} | ${w.count} | ${wait(w.first)} | ${wait(w.mean)} | ${wait(w.max)} |`,
     );
   }
+  const launching = results.filter((r) => r.launches !== undefined);
+  if (launching.length > 0) {
+    lines.push(
+      "",
+      "Task per message (each job its own task, RunTask admission):",
+      "",
+      "| strategy | tasks launched | launcher invocations | RunTask throttled | records at the cap | peak concurrent tasks |",
+      "|---|---:|---:|---:|---:|---:|",
+    );
+    for (const r of launching) {
+      const l = r.launches!;
+      lines.push(`| ${r.strategy} | ${l.tasks} | ${l.invocations} | ${l.throttled} | ${l.atCap} | ${r.peakTasks} |`);
+    }
+  }
+  const trees = results.filter((r) => r.fanout !== undefined);
+  if (trees.length > 0) {
+    lines.push(
+      "",
+      "Tree run (makespan: root posted → last node done; the fan-out generates the tree, the others get its node stream as sends):",
+      "",
+      "| strategy | makespan | nodes posted | extra edges absorbed by the claim | peak backlog | time at max capacity |",
+      "|---|---:|---:|---:|---:|---:|",
+    );
+    const dash = (v: number | undefined, f: (n: number) => string = String) => (v === undefined ? "–" : f(v));
+    for (const r of trees) {
+      const f = r.fanout!;
+      const name = r.reference ? `${r.strategy} (not deployable)` : r.strategy;
+      lines.push(
+        `| ${name} | ${Number.isNaN(f.makespanSeconds) ? "not done" : formatSeconds(f.makespanSeconds)} | ${dash(f.nodes)} | ${dash(f.duplicateEdges)} | ` +
+          `${dash(f.peakBacklog)} | ${dash(f.atMaxSeconds, formatSeconds)} |`,
+      );
+    }
+  }
   return lines.join("\n") + "\n";
 }
 

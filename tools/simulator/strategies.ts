@@ -15,6 +15,8 @@ import { projectScaling } from "../../src/scaling/dynamic-target-tracking";
 import { cdkScaleToZeroBlog, QUEUE_DEPTH_AWSTUT, queueDepthTrackingStrategy, scaleToZeroStackStrategy } from "./pattern-strategies";
 import { StackSettings } from "../../src/settings";
 import { visibilityTimeoutFor } from "../../src/visibility-timeout";
+import { FanoutSpec, recursiveFanoutStrategy } from "./recursive-fanout";
+import { TaskPerMessageSpec, taskPerMessageStrategy } from "./task-per-message";
 
 /** A metric the model publishes once a minute, by its CloudWatch name. */
 export const MODEL_METRICS = [
@@ -259,6 +261,10 @@ export interface StrategySpec {
   readonly reference?: boolean;
   /** The worker task's size (Fargate CPU units, 1024 = 1 vCPU, and MiB), which prices its task-hours. Default 256 / 512. */
   readonly taskSize?: { readonly cpuUnits: number; readonly memoryMiB: number };
+  /** The task-per-message pattern (no service, no policies): its own model, task-per-message.ts. */
+  readonly taskPerMessage?: TaskPerMessageSpec;
+  /** The recursive fan-out (its own publisher and a worker that posts children): its own model, recursive-fanout.ts. */
+  readonly fanout?: FanoutSpec;
 }
 
 /** The blueprint's worker: no SIGTERM handling or protection, the queue's 30 s visibility timeout, no DLQ. */
@@ -460,6 +466,8 @@ export interface BuiltInStackSettings {
   readonly "sqs-dynamic-target-tracking": StackSettings<"sqs-dynamic-target-tracking">;
   readonly "sqs-queue-depth-tracking": StackSettings<"sqs-queue-depth-tracking">;
   readonly "sqs-scale-to-zero": StackSettings<"sqs-scale-to-zero">;
+  readonly "sqs-task-per-message": StackSettings<"sqs-task-per-message">;
+  readonly "sqs-recursive-fanout": StackSettings<"sqs-recursive-fanout">;
 }
 
 /**
@@ -479,6 +487,9 @@ export function builtInStrategies(stacks: BuiltInStackSettings): StrategySpec[] 
     cdkScaleToZeroBlog(),
     scaleToZeroStackStrategy(stacks["sqs-scale-to-zero"]),
     reactiveReference(settings),
+    // After the reference, so the rows and chart colours of the earlier strategies stay as they were.
+    taskPerMessageStrategy(stacks["sqs-task-per-message"]),
+    recursiveFanoutStrategy(stacks["sqs-recursive-fanout"]),
   ];
 }
 
@@ -526,7 +537,27 @@ export function validateStrategy(s: StrategySpec): string[] {
   positiveInt("minCapacity", s.minCapacity, 0);
   positiveInt("maxCapacity", s.maxCapacity, 1);
   if (s.minCapacity > s.maxCapacity) problems.push(`${where}: minCapacity ${s.minCapacity} > maxCapacity ${s.maxCapacity}; allowed: min <= max`);
-  if (!Array.isArray(s.policies) || s.policies.length === 0) {
+  const tpm = s.taskPerMessage;
+  if (tpm !== undefined) {
+    // No service and no policy: the event source mapping and the launcher's cap instead.
+    positiveInt("taskPerMessage.batchSize", tpm.batchSize, 1);
+    positiveInt("taskPerMessage.batchingWindowSeconds", tpm.batchingWindowSeconds, 0);
+    positiveInt("taskPerMessage.maximumConcurrency", tpm.maximumConcurrency, 2);
+    positiveInt("taskPerMessage.maxRunningTasks", tpm.maxRunningTasks, 1);
+    positive("taskPerMessage.launcherTimeoutSeconds", tpm.launcherTimeoutSeconds);
+    positiveInt("taskPerMessage.visibilityTimeoutSeconds", tpm.visibilityTimeoutSeconds, 0);
+    positiveInt("taskPerMessage.maxReceiveCount", tpm.maxReceiveCount, 1);
+    positive("taskPerMessage.apiCallSeconds", tpm.apiCallSeconds);
+    positiveInt("taskPerMessage.minimumBilledSeconds", tpm.minimumBilledSeconds, 0);
+  } else if (s.fanout !== undefined) {
+    // The publisher's backlog per task and one target-tracking policy, built from the spec.
+    positiveInt("fanout.maxParallelNodes", s.fanout.maxParallelNodes, 1);
+    positive("fanout.targetBacklogPerTask", s.fanout.targetBacklogPerTask);
+    positiveInt("fanout.scaleOutCooldownSeconds", s.fanout.scaleOutCooldownSeconds, 0);
+    positiveInt("fanout.scaleInCooldownSeconds", s.fanout.scaleInCooldownSeconds, 0);
+    if (s.fanout.publisherEverySeconds !== 60) problems.push(`${where}: fanout.publisherEverySeconds is ${JSON.stringify(s.fanout.publisherEverySeconds)}; allowed: 60`);
+    positiveInt("fanout.maxDepth", s.fanout.maxDepth, 0);
+  } else if (!Array.isArray(s.policies) || s.policies.length === 0) {
     problems.push(`${where}: policies is ${JSON.stringify(s.policies)}; allowed: an array of at least one policy`);
   }
   (Array.isArray(s.policies) ? s.policies : []).forEach((p, i) => {

@@ -8,6 +8,9 @@
 import * as fs from "node:fs";
 import { gapSeconds } from "../../app-code/producer-service/config";
 import { AWSTUT_PUBLISHED } from "../../src/scaling/queue-depth-tracking";
+import { SyntheticTree, TreeShape } from "../../app-code/recursive-fanout/synthetic-tree";
+import { loadSettings } from "../../src/settings";
+import { treeShapeOf } from "../../src/settings/sqs-recursive-fanout";
 import { exponential, Random, seededRandom, uniform } from "./random";
 
 export interface Workload {
@@ -22,6 +25,11 @@ export interface Workload {
    * hashes the body). Unset: every send is distinct (as the project's producer writes unique ids).
    */
   readonly deduplicationIds?: readonly string[];
+  /**
+   * A workload whose processing generates messages (the recursive fan-out's tree): a strategy that posts children
+   * (sqs-recursive-fanout) generates it from this; the others see `arrivals` (its node stream) as external sends.
+   */
+  readonly tree?: { readonly shape: TreeShape; readonly rootAt: number };
 }
 
 export interface WorkloadOptions {
@@ -177,6 +185,87 @@ export function idleDayWorkload(o: WorkloadOptions): Workload {
 }
 
 /**
+ * Long jobs arriving irregularly [judgment, model parameters] (PATTERNS.md §3.1: long, independent, irregular jobs,
+ * where task-per-message should win): a Poisson trickle, plus a few bursts of jobs sent within minutes; each job
+ * 10 to 60 minutes.
+ */
+export const LONG_JOBS = {
+  perHour: 2,
+  bursts: 3,
+  burstJobsMin: 5,
+  burstJobsMax: 15,
+  burstSpreadSeconds: 300,
+  durationMinSeconds: 600,
+  durationMaxSeconds: 3600,
+} as const;
+
+export function longJobsWorkload(o: WorkloadOptions): Workload {
+  const random = seededRandom(o.seed);
+  const p = LONG_JOBS;
+  const duration = () => uniform(random, p.durationMinSeconds, p.durationMaxSeconds);
+  const pairs: Array<[number, number]> = [];
+  poisson(random, o.horizonSeconds, p.perHour / 3600, () => p.perHour / 3600, duration, pairs);
+  for (let b = 0; b < p.bursts; b++) {
+    const at = uniform(random, 0, o.horizonSeconds);
+    const jobs = p.burstJobsMin + Math.floor(random() * (p.burstJobsMax - p.burstJobsMin + 1));
+    for (let j = 0; j < jobs; j++) {
+      const t = at + uniform(random, 0, p.burstSpreadSeconds);
+      if (t < o.horizonSeconds) pairs.push([t, duration()]);
+    }
+  }
+  return workloadFrom(
+    "long-jobs",
+    `Poisson ${p.perHour} jobs/h plus ${p.bursts} bursts of ${p.burstJobsMin}-${p.burstJobsMax} jobs within ${p.burstSpreadSeconds / 60} min; ` +
+      `${p.durationMinSeconds / 60}-${p.durationMaxSeconds / 60} min each`,
+    pairs,
+  );
+}
+
+/** When the tree's root is posted [judgment]: an hour in, so every service has settled at its minimum. */
+export const TREE_ROOT_AT_SECONDS = 3600;
+
+/**
+ * The recursive fan-out's demo tree (PATTERNS.md §4.4): the app's synthetic tree with the stack's shape settings
+ * (branching, depth, extra edges, node times; seed = the workload seed), its root posted once. Its node stream
+ * for strategies that post no children [judgment]: each node sent when its parent would have posted it with
+ * unlimited parallelism and no start-up (parent sent + parent's node time, breadth-first, each node once as the
+ * claim makes it), its node time as the duration.
+ */
+export function treeWorkload(o: WorkloadOptions, shape: Omit<TreeShape, "seed">, rootAt = TREE_ROOT_AT_SECONDS, maxDepth = Infinity): Workload {
+  const full: TreeShape = { ...shape, seed: o.seed };
+  const tree = new SyntheticTree(full);
+  const sentAt = new Float64Array(tree.size).fill(NaN);
+  const depth = new Int32Array(tree.size);
+  const order = [0];
+  sentAt[0] = rootAt;
+  for (let i = 0; i < order.length; i++) {
+    const n = order[i];
+    if (depth[n] >= maxDepth) continue;
+    for (const c of tree.children(n)) {
+      if (!Number.isNaN(sentAt[c])) continue;
+      sentAt[c] = sentAt[n] + tree.nodeTimeSeconds(n);
+      depth[c] = depth[n] + 1;
+      order.push(c);
+    }
+  }
+  const pairs = order.filter((n) => sentAt[n] < o.horizonSeconds).map((n) => [sentAt[n], tree.nodeTimeSeconds(n)] as [number, number]);
+  const w = workloadFrom(
+    "tree",
+    `one run of the fan-out's synthetic tree at ${rootAt / 60} min: branching ${shape.branching}, depth ${shape.depth}, ` +
+      `extra edges ${shape.extraEdgeRate}, ${shape.nodeTimeMinSeconds}-${shape.nodeTimeMaxSeconds} s per node (${tree.size} nodes); ` +
+      `others see its node stream as arrivals`,
+    pairs,
+  );
+  return { ...w, tree: { shape: full, rootAt } };
+}
+
+/** The tree of the sqs-recursive-fanout stack's default settings. */
+function defaultTreeWorkload(o: WorkloadOptions): Workload {
+  const s = loadSettings({}).stacks["sqs-recursive-fanout"];
+  return treeWorkload(o, treeShapeOf(s, o.seed), TREE_ROOT_AT_SECONDS, s.maxDepth);
+}
+
+/**
  * A trace: CSV lines `arrival_seconds,duration_seconds[,deduplication_id]` (an optional header line is skipped;
  * blank lines and lines starting with # are ignored). The optional third column stands for the message body on a
  * queue with content-based deduplication: a repeat within 5 minutes is dropped by a FIFO queue. Messages sent at or
@@ -209,7 +298,7 @@ export function parseCsvTrace(name: string, text: string, horizonSeconds = Infin
 }
 
 /** Built-in workload names, in report order. */
-export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day"] as const;
+export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day", "long-jobs", "tree"] as const;
 
 /** A built-in workload by name, or a CSV trace given as `csv:<path>`. */
 export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
@@ -226,6 +315,10 @@ export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
       return awstutWorkload(o);
     case "idle-day":
       return idleDayWorkload(o);
+    case "long-jobs":
+      return longJobsWorkload(o);
+    case "tree":
+      return defaultTreeWorkload(o);
   }
   if (spec.startsWith("csv:")) {
     const file = spec.slice(4);

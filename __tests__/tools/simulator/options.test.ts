@@ -12,13 +12,13 @@ function problems(argv: string[]): string[] {
   throw new Error("expected an OptionsError");
 }
 
-test("defaults: every workload and the ten strategies, 24 h, seed 1, sim-out", () => {
+test("defaults: every workload and the twelve strategies, 24 h, seed 1, sim-out", () => {
   const o = parseSimulateArgs([]);
   if (o === "help") throw new Error("unexpected help");
-  expect(o.workloads).toEqual(["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day"]);
+  expect(o.workloads).toEqual(["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day", "long-jobs", "tree"]);
   // Every built-in strategy, in their order (the list itself: strategies.test.ts), from the default settings.
   expect(o.strategies.map((s) => s.name)).toEqual(builtInStrategies(loadSettings({}).stacks).map((s) => s.name));
-  expect(o.strategies).toHaveLength(10);
+  expect(o.strategies).toHaveLength(12);
   expect([o.horizonSeconds, o.seed, o.outDir]).toEqual([86400, 1, "sim-out"]);
 });
 
@@ -43,11 +43,11 @@ test("every bad option is reported with its value and what is allowed", () => {
   expect(
     problems(["--workload", "weekly", "--duration", "2 days", "--seed", "x", "--set", "metricSampleOffsetSeconds=60", "--strategies", "fastest"]),
   ).toEqual([
-    '--workload: "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, awstut, idle-day, all, or csv:<path>',
+    '--workload: "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, awstut, idle-day, long-jobs, tree, all, or csv:<path>',
     '--duration: "2 days" is not valid; allowed: 1m to 168h, as 24h, 90m, 3600s or a number of seconds',
     '--seed: "x" is not valid; allowed: an integer from 0 to 4294967295',
     '--set metricSampleOffsetSeconds: "60" is not valid; allowed: an integer from 0 to 59',
-    '--strategies: "fastest" is unknown; allowed: all, blueprint-published, blueprint-intended, queue-depth, cdk-queue-processing, project-defaults, queue-depth-awstut, sqs-queue-depth-tracking, cdk-scale-to-zero-blog, sqs-scale-to-zero, reactive-reference',
+    '--strategies: "fastest" is unknown; allowed: all, blueprint-published, blueprint-intended, queue-depth, cdk-queue-processing, project-defaults, queue-depth-awstut, sqs-queue-depth-tracking, cdk-scale-to-zero-blog, sqs-scale-to-zero, reactive-reference, sqs-task-per-message, sqs-recursive-fanout',
   ]);
   const [setting] = problems(["--set", "maxCapacity=0"]);
   expect(setting).toMatch(/^--set \(stack setting\): maxCapacity .*"0".*allowed: an integer from 1 to 5000/);

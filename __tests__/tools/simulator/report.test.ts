@@ -2,7 +2,9 @@ import { simulate } from "../../../tools/simulator/model";
 import { formatSeconds, markdownTable, svgChart } from "../../../tools/simulator/report";
 import { testSettings } from "../../helpers";
 import { BLUEPRINT_INTENDED, CDK_QUEUE_PROCESSING, reactiveReference } from "../../../tools/simulator/strategies";
-import { blueprintWorkload } from "../../../tools/simulator/workloads";
+import { blueprintWorkload, treeWorkload } from "../../../tools/simulator/workloads";
+import { recursiveFanoutStrategy } from "../../../tools/simulator/recursive-fanout";
+import { taskPerMessageStrategy } from "../../../tools/simulator/task-per-message";
 
 const horizonSeconds = 3600;
 const workload = blueprintWorkload({ horizonSeconds, seed: 1 });
@@ -22,6 +24,20 @@ test("markdown table: the workload, its lower bound, and one row per strategy wi
 test("the reactive reference is marked as not deployable", () => {
   const reference = simulate(workload, reactiveReference(testSettings("sqs-dynamic-target-tracking")), { horizonSeconds });
   expect(markdownTable(workload, [reference])).toContain("| reactive-reference (not deployable) |");
+});
+
+test("the tables of issue 13's patterns: launches for task-per-message, makespan on a tree workload, none elsewhere", () => {
+  const tpm = taskPerMessageStrategy(testSettings("sqs-task-per-message"));
+  const fan = recursiveFanoutStrategy(testSettings("sqs-recursive-fanout"));
+  const tree = treeWorkload({ horizonSeconds, seed: 1 }, { branching: 2, depth: 2, extraEdgeRate: 0, nodeTimeMinSeconds: 1, nodeTimeMaxSeconds: 1 }, 60);
+  const rs = [BLUEPRINT_INTENDED, tpm, fan].map((s) => simulate(tree, s, { horizonSeconds }));
+  const md = markdownTable(tree, rs);
+  const l = rs[1].launches!;
+  expect(md).toContain(`| sqs-task-per-message | ${l.tasks} | ${l.invocations} | ${l.throttled} | ${l.atCap} | ${rs[1].peakTasks} |`);
+  expect(md).toContain(`| sqs-recursive-fanout | ${formatSeconds(rs[2].fanout!.makespanSeconds)} | 7 | 0 |`);
+  expect(md).toContain(`| blueprint-intended | ${formatSeconds(rs[0].fanout!.makespanSeconds)} | – | – | – | – |`);
+  expect(markdownTable(workload, results)).not.toContain("Tree run");
+  expect(markdownTable(workload, results)).not.toContain("Task per message");
 });
 
 test("SVG chart: four panels, a line per strategy and panel (no metric or target line for step scaling), a legend", () => {

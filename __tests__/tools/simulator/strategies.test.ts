@@ -92,8 +92,10 @@ test("the built-in strategies are valid, (a) to (e), the patterns and the refere
     "sqs-dynamic-target-tracking": testSettings("sqs-dynamic-target-tracking"),
     "sqs-queue-depth-tracking": testSettings("sqs-queue-depth-tracking"),
     "sqs-scale-to-zero": testSettings("sqs-scale-to-zero"),
+    "sqs-task-per-message": testSettings("sqs-task-per-message"),
+    "sqs-recursive-fanout": testSettings("sqs-recursive-fanout"),
   });
-  expect(all.map((s) => s.description.split(" ")[0])).toEqual(["(a)", "(b)", "(c)", "(d)", "(e)", "(A)", "(A')", "(B)", "(B')", "(r)"]);
+  expect(all.map((s) => s.description.split(" ")[0])).toEqual(["(a)", "(b)", "(c)", "(d)", "(e)", "(A)", "(A')", "(B)", "(B')", "(r)", "(C')", "(D')"]);
   expect(all.map((s) => s.name)).toEqual([
     "blueprint-published",
     "blueprint-intended",
@@ -105,6 +107,8 @@ test("the built-in strategies are valid, (a) to (e), the patterns and the refere
     "cdk-scale-to-zero-blog",
     "sqs-scale-to-zero",
     "reactive-reference",
+    "sqs-task-per-message",
+    "sqs-recursive-fanout",
   ]);
   for (const s of all) expect(validateStrategy(s)).toEqual([]);
 });

@@ -13,6 +13,8 @@ import {
   makeWorkload,
   parseCsvTrace,
   WorkloadError,
+  LONG_JOBS,
+  longJobsWorkload,
 } from "../../../tools/simulator/workloads";
 
 const day = { horizonSeconds: 86400, seed: 1 };
@@ -85,7 +87,7 @@ describe("CSV traces", () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     expect(() => makeWorkload("weekly", day)).toThrow(
-      'workload "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, awstut, idle-day, all, or csv:<path>',
+      'workload "weekly" is unknown; allowed: blueprint, bursty, diurnal, duration-shift, awstut, idle-day, long-jobs, tree, all, or csv:<path>',
     );
   });
 });
@@ -115,8 +117,24 @@ describe("pattern workloads", () => {
     expect(groups).toBeGreaterThanOrEqual(2);
   });
 
+  test("long-jobs: 10-60 min jobs, a Poisson trickle plus bursts, reproducible", () => {
+    const w = longJobsWorkload({ horizonSeconds: 86_400, seed: 1 });
+    const d = Array.from(w.durations);
+    expect(d.every((x) => x >= LONG_JOBS.durationMinSeconds && x <= LONG_JOBS.durationMaxSeconds)).toBe(true);
+    // 48 expected from the trickle, 15-45 from the bursts.
+    expect(w.arrivals.length).toBeGreaterThan(40);
+    expect(w.arrivals.length).toBeLessThan(110);
+    expect(Array.from(w.arrivals.slice(1)).every((t, i) => t >= w.arrivals[i])).toBe(true);
+    // Irregular: some 5-minute window holds a burst of at least 5 jobs, and some gap exceeds an hour.
+    const a = Array.from(w.arrivals);
+    expect(a.some((t) => a.filter((u) => u >= t && u < t + 300).length >= LONG_JOBS.burstJobsMin)).toBe(true);
+    expect(a.slice(1).some((t, i) => t - a[i] > 3600)).toBe(true);
+    expect(longJobsWorkload({ horizonSeconds: 86_400, seed: 1 }).arrivals).toEqual(w.arrivals);
+  });
+
   test("the pattern workloads are built in", () => {
-    expect(BUILT_IN_WORKLOADS).toEqual(expect.arrayContaining(["awstut", "idle-day"]));
+    expect(BUILT_IN_WORKLOADS).toEqual(expect.arrayContaining(["awstut", "idle-day", "long-jobs"]));
+    expect(makeWorkload("long-jobs", { horizonSeconds: 3600, seed: 2 }).name).toBe("long-jobs");
     expect(makeWorkload("awstut", { horizonSeconds: 3600, seed: 2 }).name).toBe("awstut");
     expect(makeWorkload("idle-day", { horizonSeconds: 3600, seed: 2 }).name).toBe("idle-day");
   });
