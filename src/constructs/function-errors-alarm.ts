@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { alarmWindowProblem } from "../scaling/alarm";
 
 export interface FunctionErrorsAlarmProps {
   readonly alarmName: string;
   /** The Lambda function watched. */
   readonly functionName: string;
-  /** Minutes summed per evaluation. @default 5 */
+  /** Minutes summed per evaluation, within CloudWatch's limits (`alarmWindowProblem`). @default 5 */
   readonly periodMinutes?: number;
   /** Notified (SNS topic ARNs). @default none */
   readonly actions?: string[];
@@ -22,9 +23,8 @@ export class FunctionErrorsAlarm extends Construct {
   constructor(scope: Construct, id: string, props: FunctionErrorsAlarmProps) {
     super(scope, id);
     const minutes = props.periodMinutes ?? 5;
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-      throw new Error(`FunctionErrorsAlarm ${props.alarmName}: periodMinutes ${minutes} is invalid: expected an integer from 1 up to 1440`);
-    }
+    const problem = alarmWindowProblem(minutes * 60, 1);
+    if (problem) throw new Error(`FunctionErrorsAlarm ${props.alarmName}: periodMinutes ${minutes} is invalid: ${problem}`);
     this.alarm = new CloudwatchMetricAlarm(this, "alarm", {
       alarmName: props.alarmName,
       alarmDescription: `The Lambda function ${props.functionName} failed invocations (threw or timed out) in the last ${minutes} minutes: read its log group.`,

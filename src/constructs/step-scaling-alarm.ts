@@ -3,6 +3,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { AlarmRule, alarmWindowProblem, AlarmStatistic } from "../scaling/alarm";
+import type { StepAdjustment } from "../scaling/step-adjustment";
 
 /** One CloudWatch metric: namespace, name, dimensions. */
 export interface MetricRef {
@@ -20,16 +21,6 @@ export type AlarmMetric =
       /** By id, as the expression names them; `stat` defaults to the rule's statistic. */
       readonly metrics: Readonly<Record<string, MetricRef & { readonly stat?: AlarmStatistic; readonly label?: string }>>;
     };
-
-/** A step of a step-scaling policy, bounds relative to the alarm's threshold as Application Auto Scaling defines them. */
-export interface StepAdjustment {
-  /** Above the threshold inclusive, below it exclusive. Unset: -infinity. */
-  readonly lower?: number;
-  /** Above the threshold exclusive, below it inclusive. Unset: +infinity. */
-  readonly upper?: number;
-  /** Tasks to add (ChangeInCapacity), or the task count to set (ExactCapacity). */
-  readonly change: number;
-}
 
 export interface StepScalingPolicyWithAlarmProps {
   /** The scalable target (a ServiceScalableTarget). */

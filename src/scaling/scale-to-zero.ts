@@ -5,14 +5,11 @@
  * `SOURCE_SCALE_TO_ZERO` is the source's design (the aws-cdk blog post, PATTERNS.md §2) for comparison.
  */
 import { AlarmRule } from "./alarm";
+import type { StepAdjustment } from "./step-adjustment";
 import { SOURCE_IDLE_CPU_PERIOD_SECONDS, type ScaleToZeroSettings } from "../settings/sqs-scale-to-zero";
 
-/** A step of a step policy, bounds relative to the alarm threshold (Application Auto Scaling's convention). */
-export interface PlanStep {
-  readonly lower?: number;
-  readonly upper?: number;
-  readonly change: number;
-}
+/** A step of a step policy: the same type the StepScalingPolicyWithAlarm construct takes (src/scaling/step-adjustment.ts). */
+export type PlanStep = StepAdjustment;
 
 /**
  * The scale-out alarm's metric. `visible`: the queue's ApproximateNumberOfMessagesVisible. `visible-while-no-task`:

@@ -6,14 +6,23 @@
  * can.
  */
 import { ComparisonOperator } from "./alarm";
-import type { PlanStep } from "./scale-to-zero";
+
+/** A step of a step-scaling policy, bounds relative to the alarm's threshold as Application Auto Scaling defines them. */
+export interface StepAdjustment {
+  /** Above the threshold inclusive, below it exclusive. Unset: -infinity. */
+  readonly lower?: number;
+  /** Above the threshold exclusive, below it inclusive. Unset: +infinity. */
+  readonly upper?: number;
+  /** Tasks to add (ChangeInCapacity), or the task count to set (ExactCapacity). */
+  readonly change: number;
+}
 
 /** Whether an alarm with this operator breaches above its threshold (else below). */
 export const breachesAbove = (comparison: ComparisonOperator): boolean =>
   comparison === "GreaterThanOrEqualToThreshold" || comparison === "GreaterThanThreshold";
 
 /** The step for a metric `value` of an alarm with `threshold` and `comparison`, or undefined when none matches. */
-export function matchingStep(steps: readonly PlanStep[], value: number, threshold: number, comparison: ComparisonOperator): PlanStep | undefined {
+export function matchingStep(steps: readonly StepAdjustment[], value: number, threshold: number, comparison: ComparisonOperator): StepAdjustment | undefined {
   const x = value - threshold;
   const above = breachesAbove(comparison);
   return steps.find((s) => {

@@ -1,9 +1,12 @@
 import { DEFAULT_UTILISATION, ScalingMetric, SCALING_METRICS } from "../../app-code/shared/target-bpi";
 import { def, stackSettings, ValuesOf } from "./group";
 import { boolean, decimal, integer, METRIC_NAMESPACE, oneOf, optional, pattern, RESOURCE_NAME, SCHEDULE_ALLOWED, scheduleExpression } from "./parsers";
+import { capacityCheck, capacitySetting } from "./pattern-common";
+
+const STACK = "sqs-dynamic-target-tracking";
 
 /** Settings of the stack sqs-dynamic-target-tracking (the blueprint). Defaults are the blueprint's values. */
-export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-target-tracking", {
+export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings(STACK, {
   doc: "The blueprint: workers on a FIFO queue scaled by target tracking on backlog per task, the target-setter and producer Lambdas, the pipeline. Defaults are the blueprint's values but where a setting's text says otherwise.",
   definitions: {
     appName: def({
@@ -118,22 +121,8 @@ export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-t
       default: "Single-Queue",
       parse: pattern(/^[A-Za-z0-9.\-_/#:]{1,255}$/),
     }),
-    minCapacity: def({
-      key: "minCapacity",
-      env: "QS_SQS_DYNAMIC_TARGET_TRACKING__MIN_CAPACITY",
-      doc: "Fewest worker tasks Application Auto Scaling keeps.",
-      allowed: "an integer from 1 to 5000 (ECS tasks per service), at most maxCapacity",
-      default: 1,
-      parse: integer(1, 5000),
-    }),
-    maxCapacity: def({
-      key: "maxCapacity",
-      env: "QS_SQS_DYNAMIC_TARGET_TRACKING__MAX_CAPACITY",
-      doc: "Most worker tasks Application Auto Scaling starts.",
-      allowed: "an integer from 1 to 5000 (ECS tasks per service), at least minCapacity",
-      default: 10,
-      parse: integer(1, 5000),
-    }),
+    minCapacity: capacitySetting(STACK, "minCapacity", 1, 1, "Fewest worker tasks Application Auto Scaling keeps."),
+    maxCapacity: capacitySetting(STACK, "maxCapacity", 1, 10, "Most worker tasks Application Auto Scaling starts."),
     scalingMetric: def({
       key: "scalingMetric",
       env: "QS_SQS_DYNAMIC_TARGET_TRACKING__SCALING_METRIC",
@@ -264,13 +253,7 @@ export const SQS_DYNAMIC_TARGET_TRACKING_SETTINGS = stackSettings("sqs-dynamic-t
     }),
   },
   crossChecks: [
-    {
-      doc: "minCapacity ≤ maxCapacity",
-      check: (s, describe) =>
-        s.minCapacity <= s.maxCapacity
-          ? undefined
-          : `${describe("minCapacity")} is greater than ${describe("maxCapacity")}; allowed: minCapacity <= maxCapacity.`,
-    },
+    capacityCheck,
     {
       doc: "producerDurationMinSeconds ≤ producerDurationMaxSeconds",
       check: (s, describe) =>
