@@ -296,7 +296,7 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
   let taskSeconds = 0;
   for (const t of [...tasks, ...stopped]) taskSeconds += Math.min(horizon, t.stoppedAt) - Math.min(horizon, t.launchedAt);
   const sent = postedAt.length;
-  const figures = messageFigures(postedAt, doneAt, workOf, horizon, goal);
+  const figures = messageFigures(postedAt, doneAt, (id) => workOf[id], horizon, goal);
   const finished = deleted === sent && (tree ? true : external === externalCount);
   return {
     ...runIdentity(strategy, workload, horizon, goal, options),
