@@ -705,11 +705,11 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     inSystemSum += visibleCount + inFlightCount;
 
     // The service's CPU: each running task's CPU of this second; the end of a wait for a task.
-    const thisMinute = Math.floor(t / 60);
+    const minute = Math.floor(t / 60);
     for (const task of tasks) {
       if (task.readyAt > t) continue;
-      series.cpu[thisMinute] += task.message.some((m) => m >= 0) ? busyCpu : idleCpu;
-      series.cpuCount[thisMinute]++;
+      series.cpu[minute] += task.message.some((m) => m >= 0) ? busyCpu : idleCpu;
+      series.cpuCount[minute]++;
     }
     if (!Number.isNaN(waitingSince)) {
       let readyAt = Infinity;
@@ -721,7 +721,6 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     }
 
     // CloudWatch samples.
-    const minute = Math.floor(t / 60);
     const second = t - minute * 60;
     if (second === sampleOffset) {
       series.visible[minute] = visibleCount;
