@@ -11,7 +11,7 @@ import { ModelOptions, simulate, SimulationResult } from "./simulator/model";
 import { OptionsError, parseSimulateArgs, USAGE } from "./simulator/options";
 import { formatSeconds, lowerBoundMultiple } from "./simulator/report";
 import { StrategySpec } from "./simulator/strategies";
-import { makeWorkload, WorkloadError } from "./simulator/workloads";
+import { makeWorkload, Workload, WorkloadError } from "./simulator/workloads";
 
 /** One assumption and the values it takes; the others keep their defaults. */
 export interface SweepDimension {
@@ -75,11 +75,19 @@ export interface SweepInput {
 
 export function runSweep(input: SweepInput): SweepResults {
   const { horizonSeconds } = input;
+  // Most dimensions keep seed 1: build each workload once per seed, not once per value (simulate does not change it).
+  const built = new Map<string, Workload>();
+  const workloadFor = (w: string, seed: number): Workload => {
+    const key = `${seed} ${w}`;
+    let workload = built.get(key);
+    if (!workload) built.set(key, (workload = makeWorkload(w, { horizonSeconds, seed })));
+    return workload;
+  };
   return (input.dimensions ?? SWEEP).map((d) =>
     d.values.map((value) => {
       const { model, seed } = d.apply(value);
       return input.workloads.map((w) => {
-        const workload = makeWorkload(w, { horizonSeconds, seed });
+        const workload = workloadFor(w, seed);
         return input.strategies.map((s) => simulate(workload, s, { ...input.model, ...model, horizonSeconds }));
       });
     }),

@@ -246,6 +246,10 @@ const perResource =
 const requiresArgument = (type: string, argument: string) =>
   perResource(type, (b) => (present(b.body[argument]) ? undefined : `${argument} is not set`));
 
+/** A finding for each resource of `type` with no `block` that passes `ok`. */
+const requiresBlock = (type: string, block: string, ok: (c: Record<string, unknown>) => boolean, detail: string) =>
+  perResource(type, (b) => (nested(b.body[block]).some(ok) ? undefined : detail));
+
 /** Argument paths that name where failed messages or invocations go. */
 const DEAD_LETTER_PATH = /(^|\.)(redrive_policy|dead_letter_config|on_failure)(\.|\[|$)/;
 
@@ -486,9 +490,7 @@ export const RULES: readonly Rule[] = [
     severity: "MEDIUM",
     title: "ECR repositories scan images on push",
     fix: "Set image_scanning_configuration { scan_on_push = true }.",
-    check: perResource("aws_ecr_repository", (b) =>
-      nested(b.body.image_scanning_configuration).some((c) => isTrue(c.scan_on_push)) ? undefined : "scan_on_push is not true",
-    ),
+    check: requiresBlock("aws_ecr_repository", "image_scanning_configuration", (c) => isTrue(c.scan_on_push), "scan_on_push is not true"),
   },
   {
     id: "QS-ECR-002",
@@ -506,8 +508,11 @@ export const RULES: readonly Rule[] = [
     severity: "MEDIUM",
     title: "ECR repositories are encrypted with KMS, or a suppression says why AES-256 is enough",
     fix: 'Set encryption_configuration { encryption_type = "KMS" } (optionally kms_key), or suppress with the reason.',
-    check: perResource("aws_ecr_repository", (b) =>
-      nested(b.body.encryption_configuration).some((c) => c.encryption_type === "KMS") ? undefined : "encryption_type is not KMS (AES-256 by default)",
+    check: requiresBlock(
+      "aws_ecr_repository",
+      "encryption_configuration",
+      (c) => c.encryption_type === "KMS",
+      "encryption_type is not KMS (AES-256 by default)",
     ),
   },
   {
@@ -516,9 +521,7 @@ export const RULES: readonly Rule[] = [
     severity: "MEDIUM",
     title: "DynamoDB tables have point-in-time recovery",
     fix: "Set point_in_time_recovery { enabled = true }.",
-    check: perResource("aws_dynamodb_table", (b) =>
-      nested(b.body.point_in_time_recovery).some((c) => isTrue(c.enabled)) ? undefined : "point_in_time_recovery is not enabled",
-    ),
+    check: requiresBlock("aws_dynamodb_table", "point_in_time_recovery", (c) => isTrue(c.enabled), "point_in_time_recovery is not enabled"),
   },
   {
     id: "QS-DDB-002",
@@ -530,10 +533,11 @@ export const RULES: readonly Rule[] = [
       "the table holds nothing that warrants a key of its own (without kms_key_arn it uses aws/dynamodb, or an AWS owned key).",
     // As checkov: enabled (the boolean: checkov compares with [True], so the string "true" fails there too) and a
     // key named; a key ARN given with enabled false is not used.
-    check: perResource("aws_dynamodb_table", (b) =>
-      nested(b.body.server_side_encryption).some((c) => c.enabled === true && present(c.kms_key_arn))
-        ? undefined
-        : "server_side_encryption names no customer managed key (kms_key_arn)",
+    check: requiresBlock(
+      "aws_dynamodb_table",
+      "server_side_encryption",
+      (c) => c.enabled === true && present(c.kms_key_arn),
+      "server_side_encryption names no customer managed key (kms_key_arn)",
     ),
   },
   {
@@ -852,9 +856,7 @@ export const RULES: readonly Rule[] = [
     severity: "LOW",
     title: "Lambda functions set X-Ray tracing, or a suppression says why not",
     fix: 'Set tracing_config { mode = "Active" } (and allow xray:PutTraceSegments, xray:PutTelemetryRecords), or suppress with the reason.',
-    check: perResource("aws_lambda_function", (b) =>
-      nested(b.body.tracing_config).some((t) => t.mode === "Active" || t.mode === "PassThrough") ? undefined : "no tracing_config",
-    ),
+    check: requiresBlock("aws_lambda_function", "tracing_config", (t) => t.mode === "Active" || t.mode === "PassThrough", "no tracing_config"),
   },
   {
     id: "QS-SEC-001",

@@ -278,28 +278,30 @@ export function latencySummary(sorted: Float64Array, sum: number): SimulationRes
 
 /**
  * Latency (send to done; a message not done counts with its age at the end), the share over the goal and the work
- * hours of messages given as parallel arrays, for the models of the task-per-message and fan-out patterns.
+ * hours of messages given as parallel arrays; messages for which `skip` is true (deduplicated sends) do not count.
  */
 export function messageFigures(
   sentAt: ArrayLike<number>,
   doneAt: ArrayLike<number>,
-  work: ArrayLike<number>,
+  work: (id: number) => number,
   horizon: number,
   goal: number,
+  skip?: (id: number) => boolean,
 ): Pick<SimulationResult, "latency" | "overGoalShare" | "workHours"> {
-  const n = sentAt.length;
-  const latencies = new Float64Array(n);
+  const all = new Float64Array(sentAt.length);
+  let n = 0;
   let over = 0;
   let sum = 0;
   let workSeconds = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < sentAt.length; i++) {
+    if (skip?.(i)) continue;
     const l = (Number.isNaN(doneAt[i]) ? horizon : doneAt[i]) - sentAt[i];
-    latencies[i] = l;
+    all[n++] = l;
     sum += l;
     if (l > goal) over++;
-    workSeconds += work[i];
+    workSeconds += work(i);
   }
-  latencies.sort();
+  const latencies = all.subarray(0, n).sort();
   return { latency: latencySummary(latencies, sum), overGoalShare: n > 0 ? over / n : 0, workHours: workSeconds / 3600 };
 }
 
@@ -703,11 +705,11 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     inSystemSum += visibleCount + inFlightCount;
 
     // The service's CPU: each running task's CPU of this second; the end of a wait for a task.
-    const thisMinute = Math.floor(t / 60);
+    const minute = Math.floor(t / 60);
     for (const task of tasks) {
       if (task.readyAt > t) continue;
-      series.cpu[thisMinute] += task.message.some((m) => m >= 0) ? busyCpu : idleCpu;
-      series.cpuCount[thisMinute]++;
+      series.cpu[minute] += task.message.some((m) => m >= 0) ? busyCpu : idleCpu;
+      series.cpuCount[minute]++;
     }
     if (!Number.isNaN(waitingSince)) {
       let readyAt = Infinity;
@@ -719,7 +721,6 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     }
 
     // CloudWatch samples.
-    const minute = Math.floor(t / 60);
     const second = t - minute * 60;
     if (second === sampleOffset) {
       series.visible[minute] = visibleCount;
@@ -780,19 +781,7 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
   let taskSeconds = 0;
   for (const task of [...tasks, ...stoppedTasks]) taskSeconds += Math.min(horizon, task.stoppedAt) - Math.min(horizon, task.launchedAt);
   const sent = total - deduplicated;
-  const latencies = new Float64Array(sent);
-  let over = 0;
-  let workSeconds = 0;
-  let latencySum = 0;
-  for (let i = 0, k = 0; i < total; i++) {
-    if (state[i] === DEDUPLICATED) continue;
-    const l = Number.isNaN(deletedAt[i]) ? horizon - arrival[i] : deletedAt[i] - arrival[i];
-    latencies[k++] = l;
-    latencySum += l;
-    if (l > goal) over++;
-    workSeconds += work(i);
-  }
-  latencies.sort();
+  const figures = messageFigures(arrival.subarray(0, total), deletedAt, work, horizon, goal, (i) => state[i] === DEDUPLICATED);
   if (!Number.isNaN(waitingSince)) coldWaits.push(horizon - waitingSince);
   return {
     ...runIdentity(strategy, workload, horizon, goal, options),
@@ -804,13 +793,13 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     duplicates,
     interrupted,
     coldStarts: waitSummary(coldWaits),
-    latency: latencySummary(latencies, latencySum),
-    overGoalShare: sent > 0 ? over / sent : 0,
+    latency: figures.latency,
+    overGoalShare: figures.overGoalShare,
     taskHours: taskSeconds / 3600,
     cost: (taskSeconds / 3600) * price,
     scalingActions,
     peakTasks,
-    workHours: workSeconds / 3600,
+    workHours: figures.workHours,
     meanInSystem: inSystemSum / horizon,
     ...(workload.tree ? { fanout: { makespanSeconds: makespan(workload.tree.rootAt, deletedAt) } } : {}),
     series,

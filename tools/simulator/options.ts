@@ -99,7 +99,7 @@ export function parseSimulateArgs(argv: string[], env: Record<string, string | u
   const workloads = list(v.workload);
   const expanded = workloads.length === 0 || workloads.includes("all") ? [...BUILT_IN_WORKLOADS, ...workloads.filter((w) => w !== "all")] : workloads;
   for (const w of expanded) {
-    if (!(BUILT_IN_WORKLOADS as readonly string[]).includes(w) && !w.startsWith("csv:")) {
+    if (!BUILT_IN_WORKLOADS.includes(w) && !w.startsWith("csv:")) {
       problems.push(`--workload: "${w}" is unknown; allowed: ${BUILT_IN_WORKLOADS.join(", ")}, all, or csv:<path>`);
     } else if (w.startsWith("csv:") && !fs.existsSync(w.slice(4))) {
       problems.push(`--workload: "${w}": file ${w.slice(4)} does not exist; allowed: csv:<path of an existing file>`);

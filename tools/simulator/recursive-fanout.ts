@@ -166,9 +166,6 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
   let inSystemSum = 0;
 
   const live = () => tasks.filter((t) => t.stoppedAt === Infinity);
-  const stop = (t: Task, at: number) => {
-    t.stoppedAt = at;
-  };
   const setDesired = (next: number, now: number) => {
     scalingActions++;
     const alive = live().filter((t) => !t.draining);
@@ -190,7 +187,7 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
       for (const t of order) {
         if (excess-- <= 0) break;
         if (t.node >= 0) t.draining = true;
-        else stop(t, now);
+        else t.stoppedAt = now;
       }
     }
     desired = next;
@@ -245,7 +242,7 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
         series.processedCount[m]++;
         t.node = -1;
         if (t.draining) {
-          stop(t, end);
+          t.stoppedAt = end;
           alive--;
           continue;
         }
@@ -296,7 +293,7 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
   let taskSeconds = 0;
   for (const t of [...tasks, ...stopped]) taskSeconds += Math.min(horizon, t.stoppedAt) - Math.min(horizon, t.launchedAt);
   const sent = postedAt.length;
-  const figures = messageFigures(postedAt, doneAt, workOf, horizon, goal);
+  const figures = messageFigures(postedAt, doneAt, (id) => workOf[id], horizon, goal);
   const finished = deleted === sent && (tree ? true : external === externalCount);
   return {
     ...runIdentity(strategy, workload, horizon, goal, options),

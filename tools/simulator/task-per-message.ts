@@ -348,7 +348,7 @@ export function simulateTaskPerMessage(workload: Workload, strategy: StrategySpe
   for (let t = 0; t < taskLaunch.length; t++) {
     taskSeconds += taskStop[t] <= horizon ? Math.max(spec.minimumBilledSeconds, taskStop[t] - taskLaunch[t]) : horizon - taskLaunch[t];
   }
-  const figures = messageFigures(arrival.subarray(0, total), doneAt, duration, horizon, goal);
+  const figures = messageFigures(arrival.subarray(0, total), doneAt, (id) => duration[id], horizon, goal);
   if (!Number.isNaN(waitingSince)) coldWaits.push(horizon - waitingSince);
   return {
     ...runIdentity(strategy, workload, horizon, goal, options),

@@ -297,29 +297,24 @@ export function parseCsvTrace(name: string, text: string, horizonSeconds = Infin
   return workloadFrom(name, `CSV trace ${name}`, pairs);
 }
 
+/** The built-in workloads by name, in report order. */
+const BUILT_IN: Record<string, (o: WorkloadOptions) => Workload> = {
+  blueprint: (o) => blueprintWorkload(o),
+  bursty: burstyWorkload,
+  diurnal: diurnalWorkload,
+  "duration-shift": durationShiftWorkload,
+  awstut: awstutWorkload,
+  "idle-day": idleDayWorkload,
+  "long-jobs": longJobsWorkload,
+  tree: defaultTreeWorkload,
+};
+
 /** Built-in workload names, in report order. */
-export const BUILT_IN_WORKLOADS = ["blueprint", "bursty", "diurnal", "duration-shift", "awstut", "idle-day", "long-jobs", "tree"] as const;
+export const BUILT_IN_WORKLOADS: readonly string[] = Object.keys(BUILT_IN);
 
 /** A built-in workload by name, or a CSV trace given as `csv:<path>`. */
 export function makeWorkload(spec: string, o: WorkloadOptions): Workload {
-  switch (spec) {
-    case "blueprint":
-      return blueprintWorkload(o);
-    case "bursty":
-      return burstyWorkload(o);
-    case "diurnal":
-      return diurnalWorkload(o);
-    case "duration-shift":
-      return durationShiftWorkload(o);
-    case "awstut":
-      return awstutWorkload(o);
-    case "idle-day":
-      return idleDayWorkload(o);
-    case "long-jobs":
-      return longJobsWorkload(o);
-    case "tree":
-      return defaultTreeWorkload(o);
-  }
+  if (Object.hasOwn(BUILT_IN, spec)) return BUILT_IN[spec](o);
   if (spec.startsWith("csv:")) {
     const file = spec.slice(4);
     let text: string;
