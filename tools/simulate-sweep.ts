@@ -12,6 +12,7 @@ import { OptionsError, parseSimulateArgs, USAGE } from "./simulator/options";
 import { formatSeconds, lowerBoundMultiple } from "./simulator/report";
 import { StrategySpec } from "./simulator/strategies";
 import { makeWorkload, Workload, WorkloadError } from "./simulator/workloads";
+import { median } from "./lib/stats";
 
 /** One assumption and the values it takes; the others keep their defaults. */
 export interface SweepDimension {
@@ -115,11 +116,6 @@ export function sweepTables(input: SweepInput, results: SweepResults): string {
   });
   return out.join("\n");
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** A goal of issue 11 on one workload: its figures and whether it holds. */
 export interface GoalCheck {
