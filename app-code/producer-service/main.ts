@@ -6,6 +6,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { errorText } from "../shared/preview";
+import { clientTimeouts } from "../shared/sdk-timeouts";
 import { createSqsClient } from "../shared/sqs-client";
 import { loadProducerServiceConfig } from "./config";
 import { ProducerService } from "./producer-service";
@@ -20,7 +21,7 @@ process.on("unhandledRejection", fail("producer crashed"));
 
 try {
   // A bounded request: at SIGTERM the send in flight finishes well within the task's stop timeout.
-  const sqs = createSqsClient(process.env, { requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 } });
+  const sqs = createSqsClient(process.env, clientTimeouts(5000));
   const service = new ProducerService(loadProducerServiceConfig(process.env), { sqs, log });
   const stop = new AbortController();
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => stop.abort(signal));

@@ -172,29 +172,27 @@ export class FanoutStore {
 
   /** Marks a node done once: the status it had, or undefined when it was done already (someone else counted it). */
   async markDone(runId: string, nodeId: string): Promise<NodeStatus | undefined> {
-    const update = new UpdateCommand({
-      TableName: this.options.tableName,
-      Key: this.key(runId, nodeId),
-      UpdateExpression: "SET #s = :done REMOVE leaseOwner, leaseUntil",
-      ConditionExpression: "attribute_exists(nodeId) AND #s <> :done",
-      ExpressionAttributeNames: { "#s": "status" },
-      ExpressionAttributeValues: { ":done": "done" },
-      ReturnValues: "UPDATED_OLD",
-    });
-    return conditional(async () => ((await this.doc.send(update)).Attributes?.status as NodeStatus | undefined) ?? "queued", undefined);
+    const old = await this.setStatus(runId, nodeId, "done", "attribute_exists(nodeId) AND #s <> :to");
+    return old && ((old.status as NodeStatus | undefined) ?? "queued");
   }
 
   /** Marks a queued node failed (its last attempt failed) and frees its lease: true when this call changed it. */
   async markFailed(runId: string, nodeId: string): Promise<boolean> {
+    return (await this.setStatus(runId, nodeId, "failed", "#s = :queued", { ":queued": "queued" })) !== undefined;
+  }
+
+  /** Sets the node's status to `to` and frees its lease when `condition` holds: its old attributes, or undefined when the condition did not hold. */
+  private setStatus(runId: string, nodeId: string, to: NodeStatus, condition: string, values: Record<string, unknown> = {}): Promise<Record<string, unknown> | undefined> {
     const update = new UpdateCommand({
       TableName: this.options.tableName,
       Key: this.key(runId, nodeId),
-      UpdateExpression: "SET #s = :failed REMOVE leaseOwner, leaseUntil",
-      ConditionExpression: "#s = :queued",
+      UpdateExpression: "SET #s = :to REMOVE leaseOwner, leaseUntil",
+      ConditionExpression: condition,
       ExpressionAttributeNames: { "#s": "status" },
-      ExpressionAttributeValues: { ":failed": "failed", ":queued": "queued" },
+      ExpressionAttributeValues: { ":to": to, ...values },
+      ReturnValues: "UPDATED_OLD",
     });
-    return conditional(async () => (await this.doc.send(update), true), false);
+    return conditional(async () => (await this.doc.send(update)).Attributes ?? {}, undefined);
   }
 
   /** Atomic ADD to the run's counters (zero deltas are left out; nothing is sent when all are zero). */

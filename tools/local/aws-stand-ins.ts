@@ -5,8 +5,8 @@
  * show protection switching and the metric batches.
  */
 import { createServer, Server } from "node:http";
-import { AddressInfo } from "node:net";
 import { text } from "node:stream/consumers";
+import { listenOnLoopback } from "./loopback-server";
 
 export interface StandIns {
   /** `http://127.0.0.1:<port>`: use as ECS_AGENT_URI and AWS_ENDPOINT_URL_CLOUDWATCH. */
@@ -40,17 +40,12 @@ export async function startStandIns(): Promise<StandIns> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     protection,
     putMetricData,
     metricSamples: () => putMetricData.flatMap((p) => p.MetricData.flatMap((d) => d.Counts ?? [])).reduce((a, b) => a + b, 0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

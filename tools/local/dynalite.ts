@@ -3,12 +3,12 @@
  * the local runs: start, create the fan-out table as the stack does, stop. In-process: dynalite is CommonJS and
  * its HTTP server closes with the process, so nothing is left behind.
  */
-import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import { FANOUT_TABLE } from "../../app-code/recursive-fanout/table-schema";
 import { fanoutDocumentClient } from "../../app-code/recursive-fanout/fanout-store";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { listenOnLoopback } from "./loopback-server";
 
 export interface DynaliteServer {
   /** `http://127.0.0.1:<port>`: use as AWS_ENDPOINT_URL_DYNAMODB or the client's endpoint. */
@@ -25,11 +25,7 @@ const LOCAL = { region: "us-east-1", credentials: { accessKeyId: "local", secret
 export async function startDynalite(): Promise<DynaliteServer> {
   // Tables are ACTIVE at once: no CREATING delay to wait out.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url: endpoint, close } = await listenOnLoopback(server);
   return {
     endpoint,
     documentClient: () => fanoutDocumentClient({ ...LOCAL, endpoint }),
@@ -51,10 +47,6 @@ export async function startDynalite(): Promise<DynaliteServer> {
       );
       client.destroy();
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    stop: close,
   };
 }

@@ -10,11 +10,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, Server } from "node:http";
-import { AddressInfo } from "node:net";
 import { text } from "node:stream/consumers";
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs";
 import type { TaskStateChangeEvent } from "../../app-code/task-per-message/failure-handler/failure-handler";
 import type { TaskStateDetail } from "../../app-code/task-per-message/failure-decision";
+import { listenOnLoopback } from "./loopback-server";
 
 export const STAND_IN_ACCOUNT = "123456789012";
 export const STAND_IN_REGION = "us-east-1";
@@ -153,11 +153,10 @@ export async function startEcsStandIn(options: EcsStandInOptions = {}): Promise<
       res.end(JSON.stringify(reply));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     tasks,
     calls,
     callsOf: (operation) => calls.filter((c) => c.operation === operation).map((c) => c.input),
@@ -168,11 +167,7 @@ export async function startEcsStandIn(options: EcsStandInOptions = {}): Promise<
       Object.assign(task, { lastStatus: "STOPPED", ...stop });
       return taskStateChangeEvent(task);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

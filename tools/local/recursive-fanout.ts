@@ -10,7 +10,6 @@
  * Stops by itself when the run is complete (or stalled, or at --timeout) and checks that every node was processed
  * at least once, that no node was posted twice, that the counters agree and that the bad messages are in the DLQ.
  */
-import { parseArgs } from "node:util";
 import { SendMessageBatchRequestEntry, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { NodeWorkload, syntheticWorkload } from "../../app-code/recursive-fanout/node-processor";
 import { runStatus, startRun } from "../../app-code/recursive-fanout/run-control";
@@ -19,45 +18,35 @@ import type { Log } from "../../app-code/worker/src/log";
 import { formatStatus } from "../fanout";
 import { seededRandom } from "../simulator/random";
 import { LocalFanoutWorker, startFanoutEnvironment, startFanoutWorker } from "./fanout-environment";
+import { numberOptions } from "./local-options";
 import { addSendFaults } from "./sqs-faults";
 
-function numberOption(name: string, raw: string | undefined, min: number, max: number, integer: boolean): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new Error(`--${name}=${raw} is invalid: expected ${integer ? "an integer" : "a number"} from ${min} up to ${max}`);
-  }
-  return n;
-}
-
 export async function runRecursiveFanoutLocally(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      branching: { type: "string", default: "3" },
-      depth: { type: "string", default: "6" },
-      workers: { type: "string", default: "6" },
-      "extra-edges": { type: "string", default: "0.1" },
-      duplicates: { type: "string", default: "0.05" },
-      "post-faults": { type: "string", default: "0.02" },
-      timeout: { type: "string", default: "180" },
-    },
+  const o = numberOptions(argv, {
+    branching: { default: 3, min: 1, max: 100, integer: true, doc: "children per node" },
+    depth: { default: 6, min: 0, max: 30, integer: true, doc: "levels below the root" },
+    workers: { default: 6, min: 1, max: 32, integer: true, doc: "worker processes" },
+    "extra-edges": { default: 0.1, min: 0, max: 1, doc: "rate of extra edges: cycles, cross edges, repeated children" },
+    duplicates: { default: 0.05, min: 0, max: 0.5, doc: "rate of child messages delivered twice" },
+    "post-faults": { default: 0.02, min: 0, max: 0.2, doc: "rate of SendMessageBatch calls dropped" },
+    timeout: { default: 180, min: 10, max: 3600, integer: true, doc: "seconds" },
   });
   const treeEnv = {
-    TREE_BRANCHING: String(numberOption("branching", values.branching, 1, 100, true)),
-    TREE_DEPTH: String(numberOption("depth", values.depth, 0, 30, true)),
-    TREE_EXTRA_EDGE_RATE: String(numberOption("extra-edges", values["extra-edges"], 0, 1, false)),
+    TREE_BRANCHING: String(o.branching),
+    TREE_DEPTH: String(o.depth),
+    TREE_EXTRA_EDGE_RATE: String(o["extra-edges"]),
     TREE_SEED: "1",
     NODE_TIME_MIN_SECONDS: "0.005",
     NODE_TIME_MAX_SECONDS: "0.02",
   };
-  const workerCount = numberOption("workers", values.workers, 1, 32, true);
-  const duplicates = numberOption("duplicates", values.duplicates, 0, 0.5, false);
-  const postFaults = numberOption("post-faults", values["post-faults"], 0, 0.2, false);
-  const timeoutSeconds = numberOption("timeout", values.timeout, 10, 3600, true);
+  const workerCount = o.workers;
+  const duplicates = o.duplicates;
+  const postFaults = o["post-faults"];
+  const timeoutSeconds = o.timeout;
   const tree = new SyntheticTree({
-    branching: Number(treeEnv.TREE_BRANCHING),
-    depth: Number(treeEnv.TREE_DEPTH),
-    extraEdgeRate: Number(treeEnv.TREE_EXTRA_EDGE_RATE),
+    branching: o.branching,
+    depth: o.depth,
+    extraEdgeRate: o["extra-edges"],
     seed: 1,
     nodeTimeMinSeconds: 0.005,
     nodeTimeMaxSeconds: 0.02,

@@ -17,7 +17,6 @@ import { ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import type { Context } from "aws-lambda";
 import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { Logger } from "@aws-lambda-powertools/logger";
@@ -28,13 +27,8 @@ import { bundleImageEntry } from "./bundle-worker";
 import { startEcsStandIn, STAND_IN_ACCOUNT, STAND_IN_REGION, StandInTask } from "./ecs-stand-in";
 import { startFauxqs } from "./fauxqs";
 import { createLocalQueues, localAwsEnv, localSqsClient } from "./queues";
+import { numberOptions } from "./local-options";
 import { startEventSource } from "./sqs-event-source";
-
-function intOption(name: string, raw: string | undefined, min: number, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name}=${raw} is invalid: expected an integer from ${min} up to ${max}`);
-  return n;
-}
 
 /** Counts a Powertools logger's lines by message (whatever its level lets through) and shows chosen ones once. */
 function countLines(logger: Logger, show: (message: string, extra: Record<string, unknown>) => string | undefined) {
@@ -56,23 +50,15 @@ function countLines(logger: Logger, show: (message: string, extra: Record<string
 }
 
 export async function runTaskPerMessageLocally(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      jobs: { type: "string", default: "6" },
-      "max-running": { type: "string", default: "3" },
-      "max-attempts": { type: "string", default: "3" },
-      visibility: { type: "string", default: "2" },
-      "max-receive": { type: "string", default: "5" },
-      timeout: { type: "string", default: "120" },
-    },
+  const o = numberOptions(argv, {
+    jobs: { default: 6, min: 1, max: 200, integer: true, doc: "job messages sent" },
+    "max-running": { default: 3, min: 1, max: 50, integer: true, doc: "tasks running at once" },
+    "max-attempts": { default: 3, min: 1, max: 10, integer: true, doc: "task attempts per job" },
+    visibility: { default: 2, min: 1, max: 60, integer: true, doc: "queue visibility timeout, seconds" },
+    "max-receive": { default: 5, min: 2, max: 20, integer: true, doc: "receives before the DLQ" },
+    timeout: { default: 120, min: 10, max: 3600, integer: true, doc: "seconds" },
   });
-  const jobCount = intOption("jobs", values.jobs, 1, 200);
-  const maxRunning = intOption("max-running", values["max-running"], 1, 50);
-  const maxAttempts = intOption("max-attempts", values["max-attempts"], 1, 10);
-  const visibilitySeconds = intOption("visibility", values.visibility, 1, 60);
-  const maxReceiveCount = intOption("max-receive", values["max-receive"], 2, 20);
-  const timeoutSeconds = intOption("timeout", values.timeout, 10, 3600);
+  const { jobs: jobCount, "max-running": maxRunning, "max-attempts": maxAttempts, visibility: visibilitySeconds, "max-receive": maxReceiveCount, timeout: timeoutSeconds } = o;
   const started = Date.now();
   const tmp = mkdtempSync(path.join(tmpdir(), "task-per-message-"));
   const children = new Set<ChildProcess>();
