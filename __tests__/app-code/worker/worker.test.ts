@@ -260,3 +260,16 @@ test("an entry that ChangeMessageVisibilityBatch reports failed is logged as an 
     ["could not make messages visible", expect.objectContaining({ messageIds: ["m1"], error: expect.stringContaining('"code":"ReceiptHandleIsInvalid"') })],
   ]);
 });
+
+test("stop leaves no timer behind: a process that stops its worker can end by itself, not a stop timeout later", async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const queues = await createLocalQueues(fauxqs, { name: "no-timer-left" });
+  const before = timers();
+  const worker = startWorker(queues, { STOP_TIMEOUT_SECONDS: "120", ECS_AGENT_URI: agent.url });
+  await worker.start();
+  await send(queues, [JSON.stringify({ id: "one", duration: 0 })]);
+  await waitFor("processed", () => worker.stats.processed === 1, 8000, () => worker.stats);
+  await worker.stop("test");
+  // The stop's guard against a hung final flush was a 119 s timer that outlived a stop taking milliseconds.
+  expect(timers()).toBe(before);
+});

@@ -248,9 +248,12 @@ export class Worker {
     }
     clearTimeout(atDeadline);
     const finalSteps = Promise.all([this.metrics.stop(), this.protection.unprotect()]).then(() => true);
-    if (!(await Promise.race([finalSteps, sleep(Math.max(0, exitBy - Date.now()), false)]))) {
-      log.warn("metric flush or protection off cut short by the stop timeout");
-    }
+    // Cancelled once the steps are done: a pending timer of up to the stop timeout would hold the event loop open.
+    const cutOff = new AbortController();
+    const timeLeft = sleep(Math.max(0, exitBy - Date.now()), false, { signal: cutOff.signal }).catch(() => false);
+    const finished = await Promise.race([finalSteps, timeLeft]);
+    cutOff.abort();
+    if (!finished) log.warn("metric flush or protection off cut short by the stop timeout");
     await this.liveness.stop();
     log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
   }
