@@ -3,6 +3,13 @@ import { LocalBackend, S3Backend, TerraformElement, TerraformStack } from "cdktf
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { GlobalSettings } from "./settings";
 
+/**
+ * The Terraform versions every stack accepts, declared as `required_version` so that Terraform checks it on the
+ * machine that plans (not the one that synthesizes): 1.10 for the S3 backend's lock file, and the version
+ * `.terraform-version` pins (1.11.4) is the one the project is checked with.
+ */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.10";
+
 export interface BaseStackProps {
   /** The global settings (every stack's settings include them). */
   readonly settings: GlobalSettings;
@@ -11,8 +18,8 @@ export interface BaseStackProps {
 }
 
 /**
- * What every stack of this app has: the AWS provider with the default tags, the state backend, and readable
- * Terraform addresses.
+ * What every stack of this app has: the Terraform version it needs, the AWS provider with the default tags, the
+ * state backend, and readable Terraform addresses.
  *
  * Addresses: cdktf's default logical id appends a hash of the construct path (`network_vpc_2B4E8E58`). Here a
  * resource is named by its path inside the stack joined with `_` (`network_vpc`), so `terraform state list`,
@@ -25,6 +32,7 @@ export abstract class BaseStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: BaseStackProps) {
     super(scope, id);
     const { settings } = props;
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
 
     new AwsProvider(this, "aws", {
       region: settings.region,

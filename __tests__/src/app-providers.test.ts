@@ -1,3 +1,5 @@
+// The module object itself (a namespace import would be a copy that the spy cannot reach).
+import childProcess from "node:child_process";
 import * as fs from "node:fs";
 import { StackView } from "../../tools/check/engine";
 import { synthesizeApp, SynthesizedStack, TerraformJson } from "../../tools/lib/synth";
@@ -49,8 +51,17 @@ async function planTimeUnknowns(stack: Pick<SynthesizedStack, "name" | "json">):
 
 describe("provider configurations of every stack of the app", () => {
   let app: { outdir: string; stacks: SynthesizedStack[] };
+  let shellCommands: unknown[][];
   beforeAll(() => {
+    const execSync = jest.spyOn(childProcess, "execSync");
     app = synthesizeApp();
+    shellCommands = execSync.mock.calls;
+    execSync.mockRestore();
+  });
+
+  it("are synthesized without running Terraform (it checks required_version where it plans)", () => {
+    expect(shellCommands).toEqual([]);
+    for (const stack of app.stacks) expect({ stack: stack.name, version: stack.json.terraform?.required_version }).toEqual({ stack: stack.name, version: ">= 1.10" });
   });
   afterAll(() => fs.rmSync(app.outdir, { recursive: true, force: true }));
 

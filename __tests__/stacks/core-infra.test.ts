@@ -255,6 +255,10 @@ describe("core-infra stack", () => {
       ]);
     });
 
+    it("declares the Terraform version it needs, for Terraform to check where it plans", () => {
+      expect(json.terraform?.required_version).toBe(">= 1.10");
+    });
+
     it("keeps state in a local file of the project by default, by a relative path", () => {
       expect(json.terraform?.backend).toEqual({ local: { path: "../../../terraform.core-infra.tfstate" } });
     });

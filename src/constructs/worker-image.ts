@@ -2,7 +2,6 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Construct } from "constructs";
-import { DataResource } from "cdktf";
 import { DataAwsEcrAuthorizationToken } from "@cdktf/provider-aws/lib/data-aws-ecr-authorization-token";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
@@ -12,6 +11,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { RegistryImage } from "@cdktf/provider-docker/lib/registry-image";
 import { suppressRule } from "../suppress";
 import { PROJECT_ROOT } from "./bundled-function";
+import { TerraformData } from "./terraform-data";
 
 export interface WorkerImageProps {
   /** ECR repository name. */
@@ -128,7 +128,7 @@ export class WorkerImage extends Construct {
   /** `<repository url>:<tag>`. */
   readonly imageUri: string;
   /** The `docker build` at apply time, when `buildOnDeploy`. */
-  readonly build?: DataResource;
+  readonly build?: TerraformData;
   /** The push, when `buildOnDeploy`; the service should depend on it. */
   readonly push?: RegistryImage;
 
@@ -201,7 +201,7 @@ export class WorkerImage extends Construct {
         disableDockerDaemonCheck: true,
         registryAuth: [{ address: token.proxyEndpoint, username: token.userName, password: token.password }],
       });
-      this.build = new DataResource(this, "build", {
+      this.build = new TerraformData(this, "build", {
         // Replaced (and so rebuilt) only when what the image is built from, or its name, changes.
         triggersReplace: { image: this.imageUri, source_hash: contextHash },
         provisioners: [
