@@ -92,13 +92,17 @@ export function checkovConfig(stacks: readonly Pick<SynthesizedStack, "name" | "
 }
 
 /** Exit code 0 (written, or up to date with --check), 1 (--check: out of date), 2 (bad argument). */
-export function main(argv: readonly string[], file = CHECKOV_CONFIG_FILE): number {
+/**
+ * `npm run checkov:config [-- --check]`: writes (or checks) `file` for the stacks of a synth with the settings
+ * `cdktf synth` uses; `synthesized` skips that synth (the tests pass the stacks they already have).
+ */
+export function main(argv: readonly string[], file = CHECKOV_CONFIG_FILE, synthesized?: readonly SynthesizedStack[]): number {
   const unknown = argv.filter((a) => a !== "--check");
   if (unknown.length > 0) {
     console.error(`unknown argument "${unknown[0]}". usage: npm run checkov:config [-- --check]`);
     return 2;
   }
-  const stacks = loadStacks(undefined);
+  const stacks = synthesized ?? loadStacks(undefined);
   const text = checkovConfig(stacks);
   const current = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
   const name = path.basename(file);

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
-import { bundleHandler, PROJECT_ROOT } from "../../../src/constructs/bundled-function";
+import { buildBundle, bundleHandler, PROJECT_ROOT } from "../../../src/constructs/bundled-function";
 
 /** Unix mode and DOS date/time of the first central-directory entry of a zip. */
 function firstEntryMeta(zip: Uint8Array): { mode: number; dosTime: number; dosDate: number } {
@@ -14,9 +14,9 @@ function firstEntryMeta(zip: Uint8Array): { mode: number; dosTime: number; dosDa
   throw new Error("not a zip");
 }
 
-describe("bundleHandler", () => {
+describe("buildBundle", () => {
   const entry = "app-code/message-producer/index.ts";
-  const first = bundleHandler({ entry });
+  const first = buildBundle({ entry });
 
   it("bundles the handler into one index.js that exports handler, with the AWS SDK left to the runtime", () => {
     const files = unzipSync(first.zip);
@@ -41,13 +41,32 @@ describe("bundleHandler", () => {
   });
 
   it("gives the same bytes and hash every time: fixed entry time (1980-01-01 00:00) and mode 0644", () => {
-    const again = bundleHandler({ entry });
+    const again = buildBundle({ entry });
+    expect(again.zip).not.toBe(first.zip); // a second build, not the first one's bytes
     expect(Buffer.from(again.zip).equals(Buffer.from(first.zip))).toBe(true);
     expect(again.sha256).toBe(first.sha256);
     expect(firstEntryMeta(first.zip)).toEqual({ mode: 0o644, dosTime: 0, dosDate: (0 << 9) | (1 << 5) | 1 });
   });
 
   it("fails with the entry's name when the handler file is missing", () => {
-    expect(() => bundleHandler({ entry: "app-code/nothing-here/index.ts" })).toThrow(/app-code\/nothing-here\/index\.ts does not exist/);
+    expect(() => buildBundle({ entry: "app-code/nothing-here/index.ts" })).toThrow(/app-code\/nothing-here\/index\.ts does not exist/);
+  });
+});
+
+describe("bundleHandler", () => {
+  it("builds a handler once per process and options: the same bundle again, another one with the SDK bundled", () => {
+    const entry = "app-code/target-setter/index.ts";
+    const first = bundleHandler({ entry });
+    expect(bundleHandler({ entry })).toBe(first);
+    expect(Buffer.from(first.zip).equals(Buffer.from(buildBundle({ entry }).zip))).toBe(true);
+    const withSdk = bundleHandler({ entry, bundleAwsSdk: true });
+    expect(withSdk).not.toBe(first);
+    expect(withSdk.zip.length).toBeGreaterThan(first.zip.length);
+  });
+
+  it("does not keep a failure: a missing handler fails every time", () => {
+    const entry = "app-code/nothing-here/index.ts";
+    expect(() => bundleHandler({ entry })).toThrow(/does not exist/);
+    expect(() => bundleHandler({ entry })).toThrow(/does not exist/);
   });
 });
