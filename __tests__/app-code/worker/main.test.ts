@@ -103,9 +103,14 @@ test("SIGTERM mid-message: the message that fits finishes, the one that does not
   expect(await queues.dlq()).toMatchObject({ ready: 0 });
 }, 20_000);
 
-test("SIGTERM while the worker is still starting (its first call unanswered) exits 0 at once", async () => {
+// Runs beside the test above: its own server and process, nothing shared.
+test.concurrent("SIGTERM while the worker is still starting (its first call unanswered) exits 0 at once", async () => {
   // Accepts connections and never answers: start() waits on GetQueueAttributes.
-  const silent = createServer((s) => s.resume());
+  let called = false;
+  const silent = createServer((s) => {
+    called = true;
+    s.resume();
+  });
   await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
   const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
   const starting = spawn(process.execPath, ["--no-warnings", bundle], {
@@ -117,7 +122,7 @@ test("SIGTERM while the worker is still starting (its first call unanswered) exi
   starting.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
   try {
     // Loaded and waiting on the unanswered call (the request timeout is 30 s).
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor("the worker's first call", () => called, 8000, () => stdout);
     expect(starting.exitCode).toBeNull();
     const exited = once(starting, "exit");
     const t0 = Date.now();

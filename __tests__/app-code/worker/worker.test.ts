@@ -13,10 +13,10 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { loadWorkerConfig } from "../../../app-code/worker/src/config";
 import { silentLog } from "../../../app-code/worker/src/log";
-import { Worker } from "../../../app-code/worker/src/worker";
+import { SHORT_POLL_IDLE_PAUSE_MS, Worker } from "../../../app-code/worker/src/worker";
 import { startStandIns, StandIns } from "../../../tools/local/aws-stand-ins";
 import { FauxqsProcess, startFauxqs } from "../../../tools/local/fauxqs";
-import { createLocalQueues, LocalQueues, localSqsClient } from "../../../tools/local/queues";
+import { CallCounter, createLocalQueues, LocalQueues, localSqsClient } from "../../../tools/local/queues";
 import { waitFor } from "../wait";
 import { recordDeletes } from "./record-deletes";
 
@@ -132,7 +132,8 @@ test("a body that makes parsing throw (5,000-deep array) fails alone: its batch-
   expect(worker.stats).toMatchObject({ processed: 9, deleteFailures: 0 });
 }, 15_000);
 
-test("work longer than the visibility timeout keeps the message hidden (extended) and is processed once", async () => {
+// The two slow cases that share nothing with the others (own queue, no agent, no metric assertion) run beside them.
+test.concurrent("work longer than the visibility timeout keeps the message hidden (extended) and is processed once", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "long-work", visibilityTimeoutSeconds: 1 });
   await send(queues, [JSON.stringify({ id: "slow", duration: 1.8 })]);
   const worker = startWorker(queues, { WORKER_CONCURRENCY: "1" });
@@ -171,7 +172,7 @@ test("messages returned by a long poll already under way at stop: one that fits 
   expect(agent.protection.length).toBe(protectionBefore);
 });
 
-test("at stop, a message that cannot finish in time is released at once, while the one that fits still runs", async () => {
+test.concurrent("at stop, a message that cannot finish in time is released at once, while the one that fits still runs", async () => {
   const queues = await createLocalQueues(fauxqs, { name: "release-now", visibilityTimeoutSeconds: 30 });
   await send(queues, [JSON.stringify({ id: "fits", duration: 1 }), JSON.stringify({ id: "too-long", duration: 20 })]);
   // Stop window 2 s - 0.5 s margin: "fits" ends inside it, "too-long" cannot.
@@ -272,4 +273,26 @@ test("stop leaves no timer behind: a process that stops its worker can end by it
   await worker.stop("test");
   // The stop's guard against a hung final flush was a 119 s timer that outlived a stop taking milliseconds.
   expect(timers()).toBe(before);
+});
+
+test.concurrent("short polling (RECEIVE_WAIT_SECONDS=0): an idle worker pauses after each empty receive instead of polling per round trip", async () => {
+  const queues = await createLocalQueues(fauxqs, { name: "short-poll" });
+  const sqs = localSqsClient(fauxqs.endpoint);
+  const calls = new CallCounter();
+  calls.attach(sqs);
+  const config = loadWorkerConfig({ QUEUE_URL: queues.queueUrl, WORKER_CONCURRENCY: "2", RECEIVE_WAIT_SECONDS: "0", METRIC_FLUSH_SECONDS: "3600" });
+  const worker = new Worker(config, { sqs, cloudwatch: new CloudWatchClient({ region: "us-east-1" }), log: silentLog });
+  workers.push(worker);
+  await worker.start();
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleReceives = calls.byOperation.get("ReceiveMessage") ?? 0;
+  // One receive per pause at most (without it: one per loopback round trip, hundreds in a second).
+  expect(idleReceives).toBeGreaterThan(1);
+  expect(idleReceives).toBeLessThanOrEqual(1000 / SHORT_POLL_IDLE_PAUSE_MS + 1);
+  // A message sent while idle still waits at most about one pause.
+  const sentAt = Date.now();
+  await send(queues, [JSON.stringify({ id: "after-idle", duration: 0 })]);
+  await waitFor("processed", () => worker.stats.processed === 1, 3000, () => worker.stats);
+  expect(Date.now() - sentAt).toBeLessThan(1000);
+  await worker.stop("test");
 });

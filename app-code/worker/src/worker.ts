@@ -67,6 +67,14 @@ const TIME_LIMIT_GRACE_MS = 1000;
 const DELETE_RETRY_BASE_MS = 250;
 const DELETE_RETRY_MAX_MS = 2000;
 
+/**
+ * With short polling (RECEIVE_WAIT_SECONDS=0) an empty receive returns at once; sqs-consumer would poll again at
+ * once, and an idle worker would send a receive per round trip (hundreds a second, each a billed request). After
+ * an empty short poll the worker waits this long: at most ~10 requests a second while idle, a message waits
+ * at most this long more.
+ */
+export const SHORT_POLL_IDLE_PAUSE_MS = 100;
+
 /** Thrown by the pre-receive hook to skip a receive once the worker is stopping (sqs-consumer reports it as an error). */
 const SKIP_RECEIVE = "receive skipped: the worker is stopping";
 
@@ -92,6 +100,8 @@ export class Worker {
   private readonly log: Log;
   private consumer?: Consumer;
   private visibilityTimeoutSeconds = 30;
+  /** The last receive returned no message (see SHORT_POLL_IDLE_PAUSE_MS). */
+  private lastReceiveEmpty = false;
   private stopping = false;
   private stopped?: Promise<void>;
   /** Set at stop: work that would end later than this is released instead. */
@@ -181,7 +191,11 @@ export class Worker {
         this.backoff.failure(err);
       }
     });
-    consumer.on("empty", () => void this.protection.unprotect());
+    consumer.on("empty", () => {
+      this.lastReceiveEmpty = true;
+      void this.protection.unprotect();
+    });
+    consumer.on("response_processed", () => (this.lastReceiveEmpty = false));
     this.consumer = consumer;
     this.metrics.start();
     consumer.start();
@@ -196,10 +210,11 @@ export class Worker {
     });
   }
 
-  /** Waits out the backoff after a failed receive; skips the receive once stopping. */
+  /** Waits out the backoff after a failed receive, or the pause after an empty short poll; skips the receive once stopping. */
   private async beforeReceive(): Promise<void> {
-    if (this.backoff.delayMs > 0 && !this.stopping) {
-      await sleep(this.backoff.delayMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
+    const pauseMs = Math.max(this.backoff.delayMs, this.lastReceiveEmpty && this.config.receiveWaitSeconds === 0 ? SHORT_POLL_IDLE_PAUSE_MS : 0);
+    if (pauseMs > 0 && !this.stopping) {
+      await sleep(pauseMs, undefined, { signal: this.stopSignal.signal }).catch(() => undefined);
     }
     if (this.stopping) throw new Error(SKIP_RECEIVE);
   }
