@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
-import { buildSync } from "esbuild";
+import { BuildOptions, buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -12,6 +12,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { BuildCache } from "../build-cache";
 import { serviceTrustPolicy } from "../iam";
 import { serviceLogGroup } from "../log-group";
 
@@ -36,7 +37,24 @@ export interface Bundle {
   readonly zip: Uint8Array;
   /** Base64 SHA-256 of the zip, as Lambda's `source_code_hash` wants it. */
   readonly sha256: string;
+  /** Taken from the build cache (no esbuild run): every file the last build read is unchanged. */
+  readonly fromCache: boolean;
 }
+
+/**
+ * The default build cache of the handler zips, in node_modules (never committed, gone with a fresh install).
+ * Delete the folder to force a rebuild.
+ */
+export const BUNDLE_CACHE = new BuildCache(path.join(PROJECT_ROOT, "node_modules", ".cache", "qs-lambda-bundles"), PROJECT_ROOT);
+
+/**
+ * Files a bundle depends on besides the modules esbuild reports reading: the dependency versions (a package's
+ * package.json decides which of its files is loaded) and the project's compiler options.
+ */
+const BUNDLE_CONFIG_INPUTS = ["package-lock.json", "package.json", "tsconfig.json"];
+
+/** Part of the cache key: changes whenever the zip's layout changes here. */
+const ZIP_LAYOUT = "index.js, 1980-01-01, 0644, deflate 9";
 
 /** A fixed local time for every zip entry: zip stores local wall-clock fields, so this is the same in any zone. */
 const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
@@ -64,13 +82,16 @@ export function bundleHandler(options: BundleOptions): Bundle {
  * Bundles a TypeScript handler with esbuild (no type-checking: `tsc --noEmit` does that once for the project)
  * into a zip whose bytes depend only on the sources: paths in the bundle are relative to the project folder,
  * and the zip entry has a fixed time and mode, so the same input gives the same hash on any machine.
+ *
+ * The zip comes from `cache` when no file the last build read has changed since (a synth, and each test file
+ * that synthesizes, would otherwise start esbuild for every handler); `null` builds without a cache.
  */
-export function buildBundle(options: BundleOptions): Bundle {
+export function buildBundle(options: BundleOptions, cache: BuildCache | null = BUNDLE_CACHE): Bundle {
   const entry = path.join(PROJECT_ROOT, options.entry);
   if (!fs.existsSync(entry)) {
     throw new Error(`Lambda entry ${options.entry} does not exist (looked in ${path.relative(process.cwd(), entry) || "."}).`);
   }
-  const result = buildSync({
+  const buildOptions: BuildOptions = {
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [options.entry],
     bundle: true,
@@ -86,10 +107,18 @@ export function buildBundle(options: BundleOptions): Bundle {
     logLevel: "silent",
     // The Node.js Lambda runtimes include the AWS SDK for JavaScript v3.
     external: options.bundleAwsSdk ? [] : ["@aws-sdk/*", "@smithy/*"],
-  });
-  const code = result.outputFiles[0].contents;
+  };
+  const key = JSON.stringify({ esbuild: esbuildVersion, zip: ZIP_LAYOUT, buildOptions });
+  const sha256 = (zip: Uint8Array) => crypto.createHash("sha256").update(zip).digest("base64");
+  const cached = cache?.get(key);
+  if (cached) return { zip: cached, sha256: sha256(cached), fromCache: true };
+
+  const result = buildSync({ ...buildOptions, metafile: true });
+  const code = result.outputFiles?.[0]?.contents;
+  if (!code) throw new Error(`esbuild wrote no output for ${options.entry}`);
   const zip = zipSync({ "index.js": [code, { mtime: ZIP_MTIME, os: 3, attrs: 0o644 << 16, level: 9 }] });
-  return { zip, sha256: crypto.createHash("sha256").update(zip).digest("base64") };
+  cache?.set(key, [...Object.keys(result.metafile.inputs), ...BUNDLE_CONFIG_INPUTS], zip);
+  return { zip, sha256: sha256(zip), fromCache: false };
 }
 
 export interface BundledFunctionProps {

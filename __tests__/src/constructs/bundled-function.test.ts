@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { unzipSync } from "fflate";
+import * as os from "node:os";
+import { BuildCache } from "../../../src/build-cache";
 import { buildBundle, bundleHandler, PROJECT_ROOT } from "../../../src/constructs/bundled-function";
 
 /** Unix mode and DOS date/time of the first central-directory entry of a zip. */
@@ -16,7 +18,7 @@ function firstEntryMeta(zip: Uint8Array): { mode: number; dosTime: number; dosDa
 
 describe("buildBundle", () => {
   const entry = "app-code/message-producer/index.ts";
-  const first = buildBundle({ entry });
+  const first = buildBundle({ entry }, null);
 
   it("bundles the handler into one index.js that exports handler, with the AWS SDK left to the runtime", () => {
     const files = unzipSync(first.zip);
@@ -41,8 +43,8 @@ describe("buildBundle", () => {
   });
 
   it("gives the same bytes and hash every time: fixed entry time (1980-01-01 00:00) and mode 0644", () => {
-    const again = buildBundle({ entry });
-    expect(again.zip).not.toBe(first.zip); // a second build, not the first one's bytes
+    const again = buildBundle({ entry }, null);
+    expect([first.fromCache, again.fromCache]).toEqual([false, false]); // two builds, no cache
     expect(Buffer.from(again.zip).equals(Buffer.from(first.zip))).toBe(true);
     expect(again.sha256).toBe(first.sha256);
     expect(firstEntryMeta(first.zip)).toEqual({ mode: 0o644, dosTime: 0, dosDate: (0 << 9) | (1 << 5) | 1 });
@@ -58,7 +60,7 @@ describe("bundleHandler", () => {
     const entry = "app-code/target-setter/index.ts";
     const first = bundleHandler({ entry });
     expect(bundleHandler({ entry })).toBe(first);
-    expect(Buffer.from(first.zip).equals(Buffer.from(buildBundle({ entry }).zip))).toBe(true);
+    expect(Buffer.from(first.zip).equals(Buffer.from(buildBundle({ entry }, null).zip))).toBe(true);
     const withSdk = bundleHandler({ entry, bundleAwsSdk: true });
     expect(withSdk).not.toBe(first);
     expect(withSdk.zip.length).toBeGreaterThan(first.zip.length);
@@ -68,5 +70,55 @@ describe("bundleHandler", () => {
     const entry = "app-code/nothing-here/index.ts";
     expect(() => bundleHandler({ entry })).toThrow(/does not exist/);
     expect(() => bundleHandler({ entry })).toThrow(/does not exist/);
+  });
+});
+
+describe("buildBundle with a build cache", () => {
+  // A handler of its own inside node_modules (ignored by git), so that the test can edit what it imports.
+  const dir = fs.mkdtempSync(path.join(PROJECT_ROOT, "node_modules", ".cache-qs-cached-"));
+  const entry = path.relative(PROJECT_ROOT, path.join(dir, "index.ts"));
+  const cache = new BuildCache(fs.mkdtempSync(path.join(os.tmpdir(), "qs-bundle-cache-")), PROJECT_ROOT);
+  const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
+  beforeAll(() => {
+    write("index.ts", 'import { greeting } from "./greeting";\nexport const handler = async () => greeting;\n');
+    write("greeting.ts", 'export const greeting = "hello";\n');
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cache.dir, { recursive: true, force: true });
+  });
+  const code = (zip: Uint8Array) => new TextDecoder().decode(unzipSync(zip)["index.js"]);
+
+  it("reuses the zip while nothing it was built from changed, byte for byte the zip of a fresh build", () => {
+    const built = buildBundle({ entry }, cache);
+    const reused = buildBundle({ entry }, cache);
+    expect([built.fromCache, reused.fromCache]).toEqual([false, true]);
+    expect(Buffer.from(reused.zip).equals(Buffer.from(built.zip))).toBe(true);
+    expect(reused.sha256).toBe(built.sha256);
+    expect(Buffer.from(buildBundle({ entry }, null).zip).equals(Buffer.from(reused.zip))).toBe(true);
+  });
+
+  it("rebuilds when an imported file changes, and keeps the new zip (one slot per handler)", () => {
+    const before = buildBundle({ entry }, cache);
+    write("greeting.ts", 'export const greeting = "changed";\n');
+    const after = buildBundle({ entry }, cache);
+    expect(after.fromCache).toBe(false);
+    expect(code(after.zip)).toContain("changed");
+    expect(after.sha256).not.toBe(before.sha256);
+    expect(buildBundle({ entry }, cache)).toMatchObject({ fromCache: true, sha256: after.sha256 });
+    expect(fs.readdirSync(cache.dir).sort()).toEqual([expect.stringMatching(/\.json$/), expect.stringMatching(/\.out$/)]);
+  });
+
+  it("keeps other options apart: the same handler with the SDK bundled is its own entry", () => {
+    expect(buildBundle({ entry }, cache).fromCache).toBe(true);
+    expect(buildBundle({ entry, bundleAwsSdk: true }, cache).fromCache).toBe(false);
+    expect(buildBundle({ entry, bundleAwsSdk: true }, cache).fromCache).toBe(true);
+  });
+
+  it("treats a damaged slot as a miss and rebuilds", () => {
+    const good = buildBundle({ entry }, cache);
+    for (const file of fs.readdirSync(cache.dir).filter((f) => f.endsWith(".out"))) fs.writeFileSync(path.join(cache.dir, file), "torn");
+    const rebuilt = buildBundle({ entry }, cache);
+    expect(rebuilt).toMatchObject({ fromCache: false, sha256: good.sha256 });
   });
 });
