@@ -359,7 +359,10 @@ export async function runScenario(env: ChaosEnvironment, scenario: Scenario, see
       await checkDrained();
     }
     await proxy.setMode("pass");
-    await Promise.race([faults, sleep(Math.max(0, deadline - performance.now()))]);
+    // The deadline's timer is cancelled once the faults are over: left pending, it would hold the process open.
+    const cutOff = new AbortController();
+    await Promise.race([faults, sleep(Math.max(0, deadline - performance.now()), undefined, { signal: cutOff.signal }).catch(() => undefined)]);
+    cutOff.abort();
     await pool.stopAll();
   } finally {
     pool.killAll();
