@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // swc strips types only; `tsc --noEmit`, beside jest in `npm test`, does the type-checking once for the whole tree.
+  // swc strips types only; tsc, beside jest in `npm test` (tools/test.sh), type-checks the whole tree once.
   transform: { "^.+\\.tsx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   testTimeout: 30000,

@@ -79,7 +79,7 @@ export function bundleHandler(options: BundleOptions): Bundle {
 }
 
 /**
- * Bundles a TypeScript handler with esbuild (no type-checking: `tsc --noEmit` does that once for the project)
+ * Bundles a TypeScript handler with esbuild (no type-checking: `npm test` runs tsc once for the project)
  * into a zip whose bytes depend only on the sources: paths in the bundle are relative to the project folder,
  * and the zip entry has a fixed time and mode, so the same input gives the same hash on any machine.
  *
