@@ -59,25 +59,6 @@ const ZIP_LAYOUT = "index.js, 1980-01-01, 0644, deflate 9";
 /** A fixed local time for every zip entry: zip stores local wall-clock fields, so this is the same in any zone. */
 const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
 
-/** Bundles made by this process, by entry and options. */
-const bundles = new Map<string, Bundle>();
-
-/**
- * The bundle of a handler (see `buildBundle`), built once per process: a synth of every stack, or a test file
- * that synthesizes a stack with several settings, asks for the same handlers many times, and each build starts
- * an esbuild process and compresses its output. A process that synthesizes reads the sources once, as it reads
- * the rest of the app once.
- */
-export function bundleHandler(options: BundleOptions): Bundle {
-  const key = JSON.stringify([options.entry, options.bundleAwsSdk ?? false]);
-  let bundle = bundles.get(key);
-  if (!bundle) {
-    bundle = buildBundle(options);
-    bundles.set(key, bundle);
-  }
-  return bundle;
-}
-
 /**
  * Bundles a TypeScript handler with esbuild (no type-checking: `npm test` runs tsc once for the project)
  * into a zip whose bytes depend only on the sources: paths in the bundle are relative to the project folder,
@@ -86,7 +67,7 @@ export function bundleHandler(options: BundleOptions): Bundle {
  * The zip comes from `cache` when no file the last build read has changed since (a synth, and each test file
  * that synthesizes, would otherwise start esbuild for every handler); `null` builds without a cache.
  */
-export function buildBundle(options: BundleOptions, cache: BuildCache | null = BUNDLE_CACHE): Bundle {
+export function bundleHandler(options: BundleOptions, cache: BuildCache | null = BUNDLE_CACHE): Bundle {
   const entry = path.join(PROJECT_ROOT, options.entry);
   if (!fs.existsSync(entry)) {
     throw new Error(`Lambda entry ${options.entry} does not exist (looked in ${path.relative(process.cwd(), entry) || "."}).`);

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { unzipSync } from "fflate";
 import * as os from "node:os";
 import { BuildCache } from "../../../src/build-cache";
-import { buildBundle, bundleHandler, PROJECT_ROOT } from "../../../src/constructs/bundled-function";
+import { bundleHandler, PROJECT_ROOT } from "../../../src/constructs/bundled-function";
 
 /** Unix mode and DOS date/time of the first central-directory entry of a zip. */
 function firstEntryMeta(zip: Uint8Array): { mode: number; dosTime: number; dosDate: number } {
@@ -16,9 +16,9 @@ function firstEntryMeta(zip: Uint8Array): { mode: number; dosTime: number; dosDa
   throw new Error("not a zip");
 }
 
-describe("buildBundle", () => {
+describe("bundleHandler without a cache", () => {
   const entry = "app-code/message-producer/index.ts";
-  const first = buildBundle({ entry }, null);
+  const first = bundleHandler({ entry }, null);
 
   it("bundles the handler into one index.js that exports handler, with the AWS SDK left to the runtime", () => {
     const files = unzipSync(first.zip);
@@ -43,7 +43,7 @@ describe("buildBundle", () => {
   });
 
   it("gives the same bytes and hash every time: fixed entry time (1980-01-01 00:00) and mode 0644", () => {
-    const again = buildBundle({ entry }, null);
+    const again = bundleHandler({ entry }, null);
     expect([first.fromCache, again.fromCache]).toEqual([false, false]); // two builds, no cache
     expect(Buffer.from(again.zip).equals(Buffer.from(first.zip))).toBe(true);
     expect(again.sha256).toBe(first.sha256);
@@ -51,18 +51,20 @@ describe("buildBundle", () => {
   });
 
   it("fails with the entry's name when the handler file is missing", () => {
-    expect(() => buildBundle({ entry: "app-code/nothing-here/index.ts" })).toThrow(/app-code\/nothing-here\/index\.ts does not exist/);
+    expect(() => bundleHandler({ entry: "app-code/nothing-here/index.ts" })).toThrow(/app-code\/nothing-here\/index\.ts does not exist/);
   });
 });
 
-describe("bundleHandler", () => {
-  it("builds a handler once per process and options: the same bundle again, another one with the SDK bundled", () => {
+describe("bundleHandler with the default cache (node_modules/.cache)", () => {
+  it("builds a handler once per options: the same bundle again from the cache, another one with the SDK bundled", () => {
     const entry = "app-code/target-setter/index.ts";
     const first = bundleHandler({ entry });
-    expect(bundleHandler({ entry })).toBe(first);
-    expect(Buffer.from(first.zip).equals(Buffer.from(buildBundle({ entry }, null).zip))).toBe(true);
+    const again = bundleHandler({ entry });
+    expect(again.fromCache).toBe(true);
+    expect(Buffer.from(again.zip).equals(Buffer.from(first.zip))).toBe(true);
+    expect(Buffer.from(first.zip).equals(Buffer.from(bundleHandler({ entry }, null).zip))).toBe(true);
     const withSdk = bundleHandler({ entry, bundleAwsSdk: true });
-    expect(withSdk).not.toBe(first);
+    expect(Buffer.from(withSdk.zip).equals(Buffer.from(first.zip))).toBe(false);
     expect(withSdk.zip.length).toBeGreaterThan(first.zip.length);
   });
 
@@ -73,7 +75,7 @@ describe("bundleHandler", () => {
   });
 });
 
-describe("buildBundle with a build cache", () => {
+describe("bundleHandler with a build cache", () => {
   // A handler of its own inside node_modules (ignored by git), so that the test can edit what it imports.
   const dir = fs.mkdtempSync(path.join(PROJECT_ROOT, "node_modules", ".cache-qs-cached-"));
   const entry = path.relative(PROJECT_ROOT, path.join(dir, "index.ts"));
@@ -90,35 +92,35 @@ describe("buildBundle with a build cache", () => {
   const code = (zip: Uint8Array) => new TextDecoder().decode(unzipSync(zip)["index.js"]);
 
   it("reuses the zip while nothing it was built from changed, byte for byte the zip of a fresh build", () => {
-    const built = buildBundle({ entry }, cache);
-    const reused = buildBundle({ entry }, cache);
+    const built = bundleHandler({ entry }, cache);
+    const reused = bundleHandler({ entry }, cache);
     expect([built.fromCache, reused.fromCache]).toEqual([false, true]);
     expect(Buffer.from(reused.zip).equals(Buffer.from(built.zip))).toBe(true);
     expect(reused.sha256).toBe(built.sha256);
-    expect(Buffer.from(buildBundle({ entry }, null).zip).equals(Buffer.from(reused.zip))).toBe(true);
+    expect(Buffer.from(bundleHandler({ entry }, null).zip).equals(Buffer.from(reused.zip))).toBe(true);
   });
 
   it("rebuilds when an imported file changes, and keeps the new zip (one slot per handler)", () => {
-    const before = buildBundle({ entry }, cache);
+    const before = bundleHandler({ entry }, cache);
     write("greeting.ts", 'export const greeting = "changed";\n');
-    const after = buildBundle({ entry }, cache);
+    const after = bundleHandler({ entry }, cache);
     expect(after.fromCache).toBe(false);
     expect(code(after.zip)).toContain("changed");
     expect(after.sha256).not.toBe(before.sha256);
-    expect(buildBundle({ entry }, cache)).toMatchObject({ fromCache: true, sha256: after.sha256 });
+    expect(bundleHandler({ entry }, cache)).toMatchObject({ fromCache: true, sha256: after.sha256 });
     expect(fs.readdirSync(cache.dir).sort()).toEqual([expect.stringMatching(/\.json$/), expect.stringMatching(/\.out$/)]);
   });
 
   it("keeps other options apart: the same handler with the SDK bundled is its own entry", () => {
-    expect(buildBundle({ entry }, cache).fromCache).toBe(true);
-    expect(buildBundle({ entry, bundleAwsSdk: true }, cache).fromCache).toBe(false);
-    expect(buildBundle({ entry, bundleAwsSdk: true }, cache).fromCache).toBe(true);
+    expect(bundleHandler({ entry }, cache).fromCache).toBe(true);
+    expect(bundleHandler({ entry, bundleAwsSdk: true }, cache).fromCache).toBe(false);
+    expect(bundleHandler({ entry, bundleAwsSdk: true }, cache).fromCache).toBe(true);
   });
 
   it("treats a damaged slot as a miss and rebuilds", () => {
-    const good = buildBundle({ entry }, cache);
+    const good = bundleHandler({ entry }, cache);
     for (const file of fs.readdirSync(cache.dir).filter((f) => f.endsWith(".out"))) fs.writeFileSync(path.join(cache.dir, file), "torn");
-    const rebuilt = buildBundle({ entry }, cache);
+    const rebuilt = bundleHandler({ entry }, cache);
     expect(rebuilt).toMatchObject({ fromCache: false, sha256: good.sha256 });
   });
 });
