@@ -359,10 +359,8 @@ export async function runScenario(env: ChaosEnvironment, scenario: Scenario, see
       await checkDrained();
     }
     await proxy.setMode("pass");
-    // The deadline's timer is cancelled once the faults are over: left pending, it would hold the process open.
-    const cutOff = new AbortController();
-    await Promise.race([faults, sleep(Math.max(0, deadline - performance.now()), undefined, { signal: cutOff.signal }).catch(() => undefined)]);
-    cutOff.abort();
+    // Unref'd: once the faults are over, the deadline's timer must not hold the process open.
+    await Promise.race([faults, sleep(Math.max(0, deadline - performance.now()), undefined, { ref: false })]);
     await pool.stopAll();
   } finally {
     pool.killAll();

@@ -263,11 +263,8 @@ export class Worker {
     }
     clearTimeout(atDeadline);
     const finalSteps = Promise.all([this.metrics.stop(), this.protection.unprotect()]).then(() => true);
-    // Cancelled once the steps are done: a pending timer of up to the stop timeout would hold the event loop open.
-    const cutOff = new AbortController();
-    const timeLeft = sleep(Math.max(0, exitBy - Date.now()), false, { signal: cutOff.signal }).catch(() => false);
-    const finished = await Promise.race([finalSteps, timeLeft]);
-    cutOff.abort();
+    // Unref'd: this guard must not hold the event loop open for up to the stop timeout once the steps are done.
+    const finished = await Promise.race([finalSteps, sleep(Math.max(0, exitBy - Date.now()), false, { ref: false })]);
     if (!finished) log.warn("metric flush or protection off cut short by the stop timeout");
     await this.liveness.stop();
     log.info("worker stopped", { ...this.stats, metricCalls: this.metrics.calls });
