@@ -1,20 +1,12 @@
 import { Construct } from "constructs";
-import { anyToHclTerraform, anyToTerraform, hashMapper, hashMapperHcl, ITerraformDependable, TerraformResource, TerraformResourceLifecycle } from "cdktf";
+import { anyToHclTerraform, anyToTerraform, hashMapper, hashMapperHcl, TerraformMetaArguments, TerraformResource } from "cdktf";
 
-/** The provisioner blocks cdktf accepts on any resource (local-exec, remote-exec, file). */
-type Provisioners = NonNullable<ConstructorParameters<typeof TerraformResource>[2]["provisioners"]>;
-
-export interface TerraformDataProps {
+/** The arguments of `terraform_data` plus Terraform's meta-arguments (provisioners, depends_on, lifecycle …). */
+export interface TerraformDataProps extends TerraformMetaArguments {
   /** Stored in the state; a change replaces the resource (and re-runs its provisioners). @default none */
   readonly triggersReplace?: Record<string, string>;
   /** Stored in the state and reflected in `output`. @default none */
   readonly input?: Record<string, string>;
-  /** Run when the resource is created (so again on every replacement). @default none */
-  readonly provisioners?: Provisioners;
-  /** @default none */
-  readonly dependsOn?: ITerraformDependable[];
-  /** @default none */
-  readonly lifecycle?: TerraformResourceLifecycle;
 }
 
 /**
@@ -31,15 +23,10 @@ export class TerraformData extends TerraformResource {
   private readonly inputValue?: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TerraformDataProps = {}) {
-    super(scope, id, {
-      terraformResourceType: TerraformData.tfResourceType,
-      terraformGeneratorMetadata: { providerName: "terraform" },
-      provisioners: props.provisioners,
-      dependsOn: props.dependsOn,
-      lifecycle: props.lifecycle,
-    });
-    this.triggersReplaceValue = props.triggersReplace;
-    this.inputValue = props.input;
+    const { triggersReplace, input, ...meta } = props;
+    super(scope, id, { ...meta, terraformResourceType: TerraformData.tfResourceType, terraformGeneratorMetadata: { providerName: "terraform" } });
+    this.triggersReplaceValue = triggersReplace;
+    this.inputValue = input;
   }
 
   get id(): string {
