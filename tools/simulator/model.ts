@@ -276,6 +276,11 @@ export function latencySummary(sorted: Float64Array, sum: number): SimulationRes
   };
 }
 
+/** Task-hours and their cost at `price` a task-hour, from billed task-seconds. */
+export function taskHoursAndCost(taskSeconds: number, price: number): Pick<SimulationResult, "taskHours" | "cost"> {
+  return { taskHours: taskSeconds / 3600, cost: (taskSeconds / 3600) * price };
+}
+
 /**
  * Latency (send to done; a message not done counts with its age at the end), the share over the goal and the work
  * hours of messages given as parallel arrays; messages for which `skip` is true (deduplicated sends) do not count.
@@ -793,13 +798,10 @@ export function simulate(workload: Workload, strategy: StrategySpec, options: Mo
     duplicates,
     interrupted,
     coldStarts: waitSummary(coldWaits),
-    latency: figures.latency,
-    overGoalShare: figures.overGoalShare,
-    taskHours: taskSeconds / 3600,
-    cost: (taskSeconds / 3600) * price,
+    ...figures,
+    ...taskHoursAndCost(taskSeconds, price),
     scalingActions,
     peakTasks,
-    workHours: figures.workHours,
     meanInSystem: inSystemSum / horizon,
     ...(workload.tree ? { fanout: { makespanSeconds: makespan(workload.tree.rootAt, deletedAt) } } : {}),
     series,

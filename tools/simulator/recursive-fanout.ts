@@ -20,6 +20,7 @@ import {
   DEFAULT_SAMPLE_OFFSET_SECONDS,
   DEFAULT_STARTUP_DELAY_SECONDS,
   messageFigures,
+  taskHoursAndCost,
   ModelOptions,
   newMinuteSeries,
   runIdentity,
@@ -306,13 +307,10 @@ export function simulateRecursiveFanout(workload: Workload, strategy: StrategySp
     interrupted: 0,
     // The service never goes below one running task: no message waits for a task.
     coldStarts: waitSummary([]),
-    latency: figures.latency,
-    overGoalShare: figures.overGoalShare,
-    taskHours: taskSeconds / 3600,
-    cost: (taskSeconds / 3600) * price,
+    ...figures,
+    ...taskHoursAndCost(taskSeconds, price),
     scalingActions,
     peakTasks,
-    workHours: figures.workHours,
     meanInSystem: inSystemSum / horizon,
     ...(tree
       ? {
